@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/torii-transform/torii-transform/readers"
+	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/writers"
+)
+
+// stdinName is how positions name standard input.
+const stdinName = "<stdin>"
+
+// inputFlags are the flags that override a mapping's input defaults.
+type inputFlags struct {
+	delimiter  string
+	encoding   string
+	skipRows   int
+	lazyQuotes bool
+	timezone   string
+}
+
+func (f *inputFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter (default: the mapping's, else detected from the header line)")
+	fs.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, utf-16, windows-1252 or iso-8859-1 (default: the mapping's, else UTF-8, or UTF-16 when the file starts with its byte-order mark)")
+	fs.IntVar(&f.skipRows, "skip-rows", -1, "rows to skip above the header (default: the mapping's, else 0)")
+	fs.BoolVar(&f.lazyQuotes, "lazy-quotes", false, "accept quotes inside unquoted fields")
+	fs.StringVar(&f.timezone, "timezone", "", "IANA time zone in which dates are taken (default: the mapping's, else UTC)")
+}
+
+type convertFlags struct {
+	input        inputFlags
+	mapping      string
+	output       string
+	onError      string
+	errorsReport string
+	maxErrors    int
+	quiet        bool
+}
+
+func (c *cli) convertCmd() *cobra.Command {
+	var f convertFlags
+	cmd := &cobra.Command{
+		Use:   "convert -m MAPPING [EXPORT|-]",
+		Short: "Convert an export into a Torii users file",
+		Long: `Convert reads a vendor export (a file, or standard input when EXPORT is - or
+missing), applies the mapping, and writes the users file to standard output or -o FILE.
+A failed run writes nothing to standard output and leaves an existing -o file as it was.
+A summary goes to standard error.`,
+		Example: `  torii-transform convert -m mapping.yaml export.csv > users_file.json
+  cat export.csv | torii-transform convert -m mapping.yaml - -o users_file.json`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.convert(cmd, &f, args)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&f.mapping, "mapping", "m", "", "mapping file (required)")
+	fs.StringVarP(&f.output, "output", "o", "", "write the users file here, replacing it atomically (default: standard output)")
+	fs.StringVar(&f.onError, "on-error", "fail", "what to do with a row that cannot be converted: fail (nothing is written) or skip (the row is dropped and counted)")
+	fs.StringVar(&f.errorsReport, "errors-report", "", "write every rejected row to this CSV file (row, column, field, message)")
+	fs.IntVar(&f.maxErrors, "max-errors", 20, "print at most this many row errors")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no summary")
+	f.input.register(cmd)
+	_ = cmd.MarkFlagRequired("mapping")
+	return cmd
+}
+
+func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error {
+	var onError transform.OnError
+	switch f.onError {
+	case "fail":
+		onError = transform.Fail
+	case "skip":
+		onError = transform.Skip
+	default:
+		return usageError{fmt.Errorf("--on-error: want fail or skip, got %q", f.onError)}
+	}
+	if f.maxErrors < 1 {
+		return usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}
+	}
+	inputName := "-"
+	if len(args) == 1 {
+		inputName = args[0]
+	}
+	started := time.Now()
+	res, in, err := c.runMapping(cmd, f, inputName, onError)
+	if res != nil && f.errorsReport != "" {
+		if rerr := writeReport(f.errorsReport, res.Errors); rerr != nil {
+			return rerr
+		}
+	}
+	if res != nil {
+		c.printRowErrors(res.Errors, res.Stats.Rejected, f.maxErrors)
+		for _, w := range res.Warnings {
+			c.warnf("%v", w)
+		}
+	}
+	if errors.Is(err, transform.ErrRejected) {
+		fmt.Fprintf(c.stderr, "torii-transform: %s: %d of %d rows could not be converted; nothing was written\n", in.name, res.Stats.Rejected, res.Stats.Rows)
+		fmt.Fprintln(c.stderr, "hint: fix the rows or the mapping; --on-error skip drops such rows (each dropped person is removed from the app in Torii)")
+		return exitError{exitFail}
+	}
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error { return usersfile.Encode(w, res.File) }
+	if f.output == "" {
+		bw := bufio.NewWriterSize(c.stdout, 256<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+	} else if err := writers.WriteFile(f.output, 0o600, write); err != nil {
+		return err
+	}
+	if !f.quiet {
+		c.summary(in, res, f.output, time.Since(started))
+	}
+	return nil
+}
+
+// input describes the export being read, for the summary.
+type input struct {
+	name      string
+	format    string
+	delimiter rune
+	encoding  string
+}
+
+// runMapping loads the mapping, opens the export, compiles the mapping against its header
+// and runs it.
+func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, onError transform.OnError) (*transform.Result, input, error) {
+	in := input{name: inputName}
+	m, err := loadMapping(f.mapping)
+	if err != nil {
+		return nil, in, err
+	}
+	opt, err := f.input.options(cmd, m)
+	if err != nil {
+		return nil, in, err
+	}
+	r, closer, err := c.open(inputName)
+	if err != nil {
+		return nil, in, err
+	}
+	defer closer.Close()
+	if in.name == "-" {
+		in.name = stdinName
+	}
+	text, encoding := readers.Decode(r, opt.encoding)
+	csv, err := readers.NewCSV(text, in.name, opt.csv)
+	if err != nil {
+		return nil, in, err
+	}
+	in.format, in.delimiter, in.encoding = "csv", csv.Delimiter(), encoding
+	prog, err := m.Compile(csv.Header(), transform.CompileOptions{Timezone: opt.timezone})
+	if err != nil {
+		return nil, in, err
+	}
+	maxErrors := f.maxErrors
+	if f.errorsReport != "" {
+		maxErrors = 1_000_000 // the report is for fixing every row
+	}
+	res, err := prog.Run(csv, transform.Options{OnError: onError, MaxErrors: maxErrors})
+	return res, in, err
+}
+
+func loadMapping(path string) (*transform.Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	return transform.Load(path, data)
+}
+
+// fileError words an error opening a file the user named.
+func fileError(path string, err error) error {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: no such file", path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("%s: permission denied", path)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", path, pe.Err)
+	}
+	return err
+}
+
+// open opens a named input; "-" is standard input.
+func (c *cli) open(name string) (io.Reader, io.Closer, error) {
+	if name == "-" {
+		return c.stdin, io.NopCloser(nil), nil
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, nil, fileError(name, err)
+	}
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		fh.Close()
+		return nil, nil, fmt.Errorf("%s: is a directory, not an export", name)
+	}
+	return fh, fh, nil
+}
+
+// readOptions say how to read an export.
+type readOptions struct {
+	csv      readers.CSVOptions
+	encoding string
+	timezone *time.Location
+}
+
+// options merges the mapping's input defaults with the flags the user set.
+func (f *inputFlags) options(cmd *cobra.Command, m *transform.Mapping) (readOptions, error) {
+	opt := readOptions{
+		csv: readers.CSVOptions{
+			Delimiter:  m.Input.Delimiter,
+			SkipRows:   m.Input.SkipRows,
+			LazyQuotes: m.Input.LazyQuotes,
+		},
+		encoding: m.Input.Encoding,
+		timezone: m.Input.Timezone,
+	}
+	flags := cmd.Flags()
+	if flags.Changed("delimiter") {
+		d := f.delimiter
+		if d == `\t` || d == "tab" {
+			d = "\t"
+		}
+		r := []rune(d)
+		if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+			return opt, usageError{fmt.Errorf("--delimiter: want one character such as ',' ';' '|' or '\\t', got %q", f.delimiter)}
+		}
+		opt.csv.Delimiter = r[0]
+	}
+	if flags.Changed("encoding") {
+		opt.encoding = transform.CanonicalEncoding(f.encoding)
+		if opt.encoding == "" {
+			return opt, usageError{fmt.Errorf("--encoding: unknown encoding %q (want %s)", f.encoding, strings.Join(transform.Encodings, ", "))}
+		}
+	}
+	if flags.Changed("skip-rows") {
+		if f.skipRows < 0 {
+			return opt, usageError{fmt.Errorf("--skip-rows: want 0 or more, got %d", f.skipRows)}
+		}
+		opt.csv.SkipRows = f.skipRows
+	}
+	if flags.Changed("lazy-quotes") {
+		opt.csv.LazyQuotes = f.lazyQuotes
+	}
+	if flags.Changed("timezone") {
+		l, err := time.LoadLocation(f.timezone)
+		if err != nil {
+			return opt, usageError{fmt.Errorf("--timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", f.timezone)}
+		}
+		opt.timezone = l
+	}
+	return opt, nil
+}
+
+func writeReport(path string, errs []*transform.RowError) error {
+	rows := make([]writers.ReportRow, len(errs))
+	for i, e := range errs {
+		rows[i] = writers.ReportRow{Row: e.Pos.Line, Column: e.Column, Field: e.Field, Message: e.Err.Error()}
+	}
+	return writers.WriteFile(path, 0o600, func(w io.Writer) error { return writers.ErrorsReport(w, rows) })
+}
+
+// printRowErrors prints up to limit row errors, with the hint of the first that has one.
+func (c *cli) printRowErrors(errs []*transform.RowError, total, limit int) {
+	hinted := false
+	for i, e := range errs {
+		if i == limit {
+			break
+		}
+		fmt.Fprintf(c.stderr, "torii-transform: %v\n", e)
+		if h := transform.HintOf(e); h != "" && !hinted {
+			fmt.Fprintf(c.stderr, "hint: %s\n", h)
+			hinted = true
+		}
+	}
+	if more := total - min(limit, len(errs)); more > 0 {
+		fmt.Fprintf(c.stderr, "torii-transform: ... and %d more row errors\n", more)
+	}
+}
+
+func (c *cli) summary(in input, res *transform.Result, output string, took time.Duration) {
+	s := res.Stats
+	detail := in.format
+	if in.format == "csv" {
+		detail += fmt.Sprintf(", delimiter %q", string(in.delimiter))
+	}
+	if in.encoding != "" {
+		detail += ", " + in.encoding
+	}
+	fmt.Fprintf(c.stderr, "%s: %d rows (%s): %d converted, %d skipped by rule, %d rejected\n",
+		in.name, s.Rows, detail, s.Rows-s.Skipped-s.Rejected, s.Skipped, s.Rejected)
+	for _, r := range s.SkipRules {
+		if r.Count > 0 {
+			fmt.Fprintf(c.stderr, "  skipped %d: %s\n", r.Count, r.Reason)
+		}
+	}
+	if output == "" {
+		output = "standard output"
+	}
+	fmt.Fprintf(c.stderr, "wrote %d users (%d active, %d deleted) and %d licenses to %s in %s\n",
+		s.Users, s.Active, s.Deleted, s.Licenses, output, took.Round(time.Millisecond))
+}

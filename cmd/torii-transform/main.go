@@ -1,0 +1,161 @@
+// Command torii-transform converts user exports from SaaS admin consoles into Torii
+// custom-integration users files.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // bad data, a remote failure, or (for diff) a difference
+	exitUsage = 2 // the command line was wrong
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// version is set at build time with -ldflags "-X main.version=..."; otherwise the module
+// version from the build info is used.
+var version = ""
+
+// cli holds what is process-wide, so that tests run commands in-process.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError marks a mistake on the command line: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitError carries an exit code for a failure whose messages were already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := c.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	c.printError(err)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "hint: see 'torii-transform %s --help'\n", commandName(root, args))
+		return exitUsage
+	}
+	return exitFail
+}
+
+// isCobraUsage recognises cobra's own errors for unknown commands and flags, which it
+// does not type.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "required flag", "accepts ", "requires at least"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func commandName(root *cobra.Command, args []string) string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root {
+		return ""
+	}
+	return cmd.Name()
+}
+
+func (c *cli) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "torii-transform",
+		Short: "Convert SaaS user exports into Torii users files",
+		Long: `torii-transform converts the user exports of SaaS admin consoles (CSV) into
+Torii custom-integration users files, through mapping files whose values are expressions,
+and checks users files before they are pushed.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       buildVersion(),
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(c.convertCmd(), c.validateCmd(), c.versionCmd())
+	return root
+}
+
+// printError prints err the way every message of the tool reads: one line per problem,
+// prefixed with the program's name, and hint lines where a fix is likely.
+func (c *cli) printError(err error) {
+	var list transform.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			c.printError(e)
+		}
+		return
+	}
+	fmt.Fprintf(c.stderr, "torii-transform: %v\n", err)
+	if h := transform.HintOf(err); h != "" {
+		fmt.Fprintf(c.stderr, "hint: %s\n", h)
+	}
+}
+
+func (c *cli) warnf(format string, args ...any) {
+	fmt.Fprintf(c.stderr, "torii-transform: warning: "+format+"\n", args...)
+}
+
+func (c *cli) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(c.stdout, "torii-transform %s\n", buildVersion())
+			return nil
+		},
+	}
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// noArgs and maxArgs wrap cobra's argument checks so that their errors count as usage
+// errors.
+func noArgs(cmd *cobra.Command, args []string) error { return maxArgs(0)(cmd, args) }
+
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError{fmt.Errorf("%s takes at most %d argument(s), got %d", cmd.Name(), n, len(args))}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"torii-transform": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the command-line behaviours in testdata/script, one behaviour a file.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			// Scripts refer to the bundled example and the golden cases by path.
+			root, err := filepath.Abs("../..")
+			env.Setenv("ROOT", root)
+			return err
+		},
+	})
+}
+
+// TestGolden converts each case in testdata/golden/<case>/: the export exactly as a vendor
+// ships it (input.*), mapping.yaml and optional args (extra flags, one a line). A case
+// that succeeds compares standard output with want.json; one that fails compares
+// standard error with want.err. go test -update rewrites both.
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob("../../testdata/golden/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			inputs, _ := filepath.Glob(filepath.Join(dir, "input.*"))
+			if len(inputs) != 1 {
+				t.Fatalf("want one input.* file, found %d", len(inputs))
+			}
+			args := []string{"convert", "-q", "-m", filepath.Join(dir, "mapping.yaml")}
+			if extra, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
+				args = append(args, strings.Fields(string(extra))...)
+			}
+			args = append(args, inputs[0])
+			var stdout, stderr bytes.Buffer
+			code := run(args, strings.NewReader(""), &stdout, &stderr)
+
+			wantErr := filepath.Join(dir, "want.err")
+			_, failing := os.Stat(wantErr)
+			if failing == nil {
+				if code != exitFail {
+					t.Errorf("exit code %d, want %d; stderr:\n%s", code, exitFail, stderr.String())
+				}
+				if stdout.Len() != 0 {
+					t.Errorf("a failed run wrote to stdout:\n%s", stdout.String())
+				}
+				golden(t, wantErr, normalizePaths(stderr.String(), dir))
+				return
+			}
+			if code != exitOK {
+				t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+			}
+			golden(t, filepath.Join(dir, "want.json"), stdout.String())
+		})
+	}
+}
+
+// normalizePaths replaces the case's folder in messages, so want.err reads as a user
+// would see it when running in that folder.
+func normalizePaths(s, dir string) string {
+	return regexp.MustCompile(regexp.QuoteMeta(dir+string(filepath.Separator))).ReplaceAllString(s, "")
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}

@@ -1,0 +1,341 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Program is a mapping compiled against the header of one input, ready to evaluate its
+// records. It is safe for concurrent use; each goroutine evaluates with its own Evaluator.
+type Program struct {
+	Mapping *Mapping
+	Header  *Header
+
+	lets     []*compiled
+	skips    []*compiled
+	user     [len(userFieldOrder)]*compiled // by userField
+	licenses []compiledLicense
+}
+
+type compiledLicense struct {
+	rule                     *LicenseRule
+	names, when, status, lud *compiled
+}
+
+// compiled is one expression ready to run.
+type compiled struct {
+	field  string // what the expression computes, as users see it: "user.email", "skip[0]"
+	expr   Expr
+	prog   *vm.Program
+	column int // index of the first column the expression reads, for row error positions; -1 if none
+}
+
+// userField indexes Program.user.
+type userField int
+
+const (
+	fieldID userField = iota
+	fieldEmail
+	fieldFirstName
+	fieldLastName
+	fieldStatus
+	fieldExternalStatus
+	fieldRoles
+	fieldLastUsedDate
+)
+
+var userFieldOrder = [...]string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
+
+// CompileOptions override a mapping's input defaults where they affect evaluation.
+type CompileOptions struct {
+	Timezone *time.Location // nil: the mapping's, else UTC
+}
+
+// Compile compiles every expression of m against h, the header of the input it will read.
+// It reports every problem at once, positioned in the mapping file: syntax and type
+// errors, columns the input does not have, unknown enums and helpers used wrongly.
+func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
+	loc := opt.Timezone
+	if loc == nil {
+		loc = m.Input.Timezone
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := &compiler{m: m, h: h, env: map[string]any{"row": map[string]string{}}}
+	c.opts = append(c.opts, functions(m, loc)...)
+	p := &Program{Mapping: m, Header: h}
+
+	for _, l := range m.Let {
+		ce := c.compile("let."+l.Name, l.Expr, nil)
+		p.lets = append(p.lets, ce)
+		// Later expressions see the value with the type this one produces, so that
+		// type errors in them are caught here too.
+		c.env[l.Name] = zeroOf(ce)
+	}
+	for i, s := range m.Skip {
+		p.skips = append(p.skips, c.compile(fmt.Sprintf("skip[%d]", i), s.When, boolKinds))
+	}
+	for _, f := range m.User {
+		i := slices.Index(userFieldOrder[:], f.Name)
+		p.user[i] = c.compile("user."+f.Name, f.Expr, userFieldKinds(userField(i)))
+	}
+	for i := range m.Licenses {
+		r := &m.Licenses[i]
+		what := fmt.Sprintf("licenses[%d]", i)
+		cl := compiledLicense{rule: r}
+		opt := func(e *Expr, name string, kinds []reflect.Kind) *compiled {
+			if e == nil {
+				return nil
+			}
+			return c.compile(what+"."+name, *e, kinds)
+		}
+		cl.names = opt(r.Names, "names", stringListKinds)
+		cl.when = opt(r.When, "when", boolKinds)
+		cl.status = opt(r.Status, "status", stringKinds)
+		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
+		p.licenses = append(p.licenses, cl)
+	}
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+var (
+	boolKinds       = []reflect.Kind{reflect.Bool}
+	stringKinds     = []reflect.Kind{reflect.String}
+	stringListKinds = []reflect.Kind{reflect.String, reflect.Slice, reflect.Array}
+)
+
+func userFieldKinds(f userField) []reflect.Kind {
+	if f == fieldRoles {
+		return stringListKinds
+	}
+	return stringKinds
+}
+
+// zeroOf returns a value of the type ce produces, for type-checking later expressions.
+func zeroOf(ce *compiled) any {
+	if ce == nil || ce.prog == nil {
+		return nil
+	}
+	t := ce.prog.Node().Type()
+	if t == nil || t.Kind() == reflect.Interface {
+		return nil
+	}
+	return reflect.Zero(t).Interface()
+}
+
+type compiler struct {
+	m    *Mapping
+	h    *Header
+	env  map[string]any
+	opts []expr.Option
+	errs ErrorList
+}
+
+func (c *compiler) errorAt(e Expr, offset int, field, format string, args ...any) {
+	c.errs = append(c.errs, &Error{Pos: e.at(offset), Err: fmt.Errorf("%s: "+format, append([]any{field}, args...)...)})
+}
+
+// at returns the mapping-file position of the rune at offset in the expression's text.
+func (e Expr) at(offset int) Pos {
+	p := e.Pos
+	if e.line0 == 0 {
+		return p
+	}
+	p.Line, p.Column = e.line0, e.col0
+	for i, r := range []rune(e.Src) {
+		if i == offset {
+			break
+		}
+		if r == '\n' {
+			p.Line++
+			p.Column = e.col0
+			continue
+		}
+		p.Column++
+	}
+	return p
+}
+
+func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled {
+	ce := &compiled{field: field, expr: e, column: -1}
+	tree, err := parser.Parse(e.Src)
+	if err != nil {
+		c.exprError(e, field, err)
+		return ce
+	}
+	before := len(c.errs)
+	c.check(ce, tree.Node)
+	if len(c.errs) > before {
+		return ce
+	}
+	opts := append([]expr.Option{expr.Env(c.env)}, c.opts...)
+	prog, err := expr.Compile(e.Src, opts...)
+	if err != nil {
+		c.exprError(e, field, err)
+		return ce
+	}
+	if t := prog.Node().Type(); t != nil && kinds != nil && t.Kind() != reflect.Interface && !slices.Contains(kinds, t.Kind()) {
+		c.errorAt(e, 0, field, "expression gives %s, want %s", t, kindNames(kinds))
+		return ce
+	}
+	ce.prog = prog
+	return ce
+}
+
+func kindNames(kinds []reflect.Kind) string {
+	switch {
+	case slices.Equal(kinds, boolKinds):
+		return "true or false"
+	case slices.Equal(kinds, stringKinds):
+		return "text"
+	default:
+		return "text or a list of text"
+	}
+}
+
+func (c *compiler) exprError(e Expr, field string, err error) {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		c.errorAt(e, fe.From, field, "%s", fe.Message)
+		return
+	}
+	c.errorAt(e, 0, field, "%v", err)
+}
+
+// check walks an expression's syntax tree for what the type checker cannot see: columns
+// the input lacks, enum tables the mapping lacks, and constant helper arguments.
+func (c *compiler) check(ce *compiled, root ast.Node) {
+	ast.Walk(&root, visitor(func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.MemberNode:
+			id, ok := n.Node.(*ast.IdentifierNode)
+			if !ok || id.Value != "row" {
+				return
+			}
+			name, ok := n.Property.(*ast.StringNode)
+			if !ok {
+				return
+			}
+			i, ok := c.h.Index(name.Value)
+			if !ok {
+				c.errorAt(ce.expr, n.Property.Location().From, ce.field, "unknown column %q%s", name.Value, c.columnHint(name.Value))
+				return
+			}
+			if ce.column < 0 {
+				ce.column = i
+			}
+		case *ast.CallNode:
+			id, ok := n.Callee.(*ast.IdentifierNode)
+			if !ok {
+				return
+			}
+			c.checkCall(ce, id.Value, n)
+		}
+	}))
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n *ast.Node) { v(*n) }
+
+// columnHint suggests a close column name, or lists the columns when there are few.
+func (c *compiler) columnHint(name string) string {
+	if s := suggest(name, c.h.Names); s != "" {
+		return s
+	}
+	if len(c.h.Names) <= 12 {
+		quoted := make([]string, len(c.h.Names))
+		for i, n := range c.h.Names {
+			quoted[i] = fmt.Sprintf("%q", n)
+		}
+		return " (the input has " + strings.Join(quoted, ", ") + ")"
+	}
+	return ""
+}
+
+func (c *compiler) checkCall(ce *compiled, fn string, n *ast.CallNode) {
+	constArg := func(i int) (string, ast.Node, bool) {
+		if i >= len(n.Arguments) {
+			return "", nil, false
+		}
+		s, ok := n.Arguments[i].(*ast.StringNode)
+		if !ok {
+			return "", n.Arguments[i], false
+		}
+		return s.Value, s, true
+	}
+	at := func(node ast.Node) int {
+		if node == nil {
+			return n.Location().From
+		}
+		return node.Location().From
+	}
+	switch fn {
+	case "status":
+		if c.m.Statuses == nil {
+			c.errorAt(ce.expr, at(nil), ce.field, "status() needs a statuses table in the mapping")
+		}
+	case "licenseStatus":
+		if c.m.LicStatuses == nil {
+			c.errorAt(ce.expr, at(nil), ce.field, "licenseStatus() needs a licenseStatuses table in the mapping")
+		}
+	case "enum":
+		name, node, ok := constArg(0)
+		if !ok {
+			c.errorAt(ce.expr, at(node), ce.field, "enum() takes the table's name as text first: enum(\"roles\", row.role)")
+			return
+		}
+		if _, ok := c.m.Enums[name]; !ok {
+			c.errorAt(ce.expr, at(node), ce.field, "no enum %q under enums in the mapping", name)
+		}
+	case "date":
+		for i := 1; i < len(n.Arguments); i++ {
+			layout, node, ok := constArg(i)
+			if !ok {
+				continue
+			}
+			if err := checkLayout(layout); err != nil {
+				c.errorAt(ce.expr, at(node), ce.field, "%v", err)
+			}
+		}
+	case "cents":
+		for i := 1; i < len(n.Arguments) && i < 3; i++ {
+			sep, node, ok := constArg(i)
+			if ok && !slices.Contains(separators, sep) {
+				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %q", sep, separators)
+			}
+		}
+	}
+}
+
+// separators are what cents() accepts as decimal and grouping separators.
+var separators = []string{".", ",", " ", "'"}
+
+// checkLayout refuses a date layout that cannot give a calendar date.
+func checkLayout(layout string) error {
+	switch layout {
+	case "iso", "excel", "excel1904", "unix", "unixms":
+		return nil
+	}
+	hasYear := strings.Contains(layout, "2006") || strings.Contains(layout, "06")
+	hasMonth := strings.Contains(layout, "1") || strings.Contains(layout, "Jan")
+	hasDay := strings.Contains(layout, "2") || strings.Contains(layout, "_2")
+	if !hasYear || !hasMonth || !hasDay {
+		return fmt.Errorf("date layout %q needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)", layout)
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// RowError is a record the mapping could not turn into a user.
+type RowError struct {
+	Pos    Pos    // the value's position when the failing expression reads a column, else the record's
+	Column string // the input column at Pos, if any
+	Field  string // the mapping field that failed, such as "user.lastUsedDate"
+	Err    error
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("%s: %s: %v", e.Pos, e.Field, e.Err)
+}
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// rowResult is what one record contributes to the users file.
+type rowResult struct {
+	line    int
+	skipped int // index of the skip rule that dropped the row, or -1
+	user    usersfile.User
+	grants  []grant
+}
+
+type grant struct {
+	name, status, lastUsedDate string
+}
+
+// Evaluator evaluates records with one VM and one environment, reused from row to row.
+// It is not safe for concurrent use: give each goroutine its own.
+type Evaluator struct {
+	p   *Program
+	vm  vm.VM
+	env map[string]any
+	row map[string]string
+}
+
+// NewEvaluator returns an evaluator for p.
+func (p *Program) NewEvaluator() *Evaluator {
+	row := make(map[string]string, len(p.Header.Names))
+	return &Evaluator{p: p, row: row, env: map[string]any{"row": row}}
+}
+
+// eval runs the mapping on one record. A record that fails gives a *RowError.
+func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
+	*out = rowResult{line: rec.Line, skipped: -1, grants: out.grants[:0]}
+	for i, name := range ev.p.Header.Names {
+		if i < len(rec.Values) {
+			ev.row[name] = rec.Values[i]
+		} else {
+			ev.row[name] = ""
+		}
+	}
+	// A let that fails is reported only if no skip rule drops the row: rules exist
+	// precisely for the rows (bots, blank lines) whose values do not parse.
+	var letErr *RowError
+	for _, ce := range ev.p.lets {
+		v, err := ev.run(ce, rec)
+		if err != nil && letErr == nil {
+			letErr = err
+		}
+		ev.env[ce.field[len("let."):]] = v
+	}
+	for i, ce := range ev.p.skips {
+		v, err := ev.run(ce, rec)
+		if err != nil {
+			return err
+		}
+		if b, _ := v.(bool); b {
+			out.skipped = i
+			return nil
+		}
+	}
+	if letErr != nil {
+		return letErr
+	}
+	if err := ev.user(rec, &out.user); err != nil {
+		return err
+	}
+	return ev.licenses(rec, out)
+}
+
+func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
+	v, err := ev.vm.Run(ce.prog, ev.env)
+	if err != nil {
+		return nil, ev.rowError(ce, rec, unwrapExpr(err))
+	}
+	return v, nil
+}
+
+// unwrapExpr returns the helper's own error from a runtime error, whose message expr
+// decorates with a snippet of the expression.
+func unwrapExpr(err error) error {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		if fe.Prev != nil {
+			return fe.Prev
+		}
+		return errors.New(fe.Message)
+	}
+	return err
+}
+
+func (ev *Evaluator) rowError(ce *compiled, rec *Record, err error) *RowError {
+	e := &RowError{Pos: rec.Pos(ce.column), Field: ce.field, Err: err}
+	if ce.column >= 0 {
+		e.Column = ev.p.Header.Names[ce.column]
+	}
+	return e
+}
+
+func (ev *Evaluator) user(rec *Record, u *usersfile.User) *RowError {
+	for f, ce := range ev.p.user {
+		if ce == nil {
+			continue
+		}
+		v, rerr := ev.run(ce, rec)
+		if rerr != nil {
+			return rerr
+		}
+		var err error
+		switch userField(f) {
+		case fieldRoles:
+			u.Roles, err = List(v)
+		default:
+			var s string
+			if s, err = text(v); err == nil {
+				err = setUserField(u, userField(f), strings.TrimSpace(s))
+			}
+		}
+		if err != nil {
+			return ev.rowError(ce, rec, err)
+		}
+	}
+	if u.Email == "" {
+		return ev.rowError(ev.p.user[fieldEmail], rec, &Hint{
+			Err:  errors.New("no email: Torii identifies users by email"),
+			Hint: "drop rows that are not people (blank lines, service accounts) with a skip rule",
+		})
+	}
+	if u.Status == "" {
+		u.Status = usersfile.StatusActive
+	}
+	return nil
+}
+
+func setUserField(u *usersfile.User, f userField, s string) error {
+	var err error
+	switch f {
+	case fieldID:
+		u.ID = s
+	case fieldEmail:
+		u.Email, err = NormalizeEmail(s)
+	case fieldFirstName:
+		u.FirstName = s
+	case fieldLastName:
+		u.LastName = s
+	case fieldStatus:
+		if !usersfile.ValidStatus(s) {
+			return &Hint{
+				Err:  fmt.Errorf("status %q is not one of active, deleted", s),
+				Hint: "map the vendor's words with status(...) and a statuses table",
+			}
+		}
+		u.Status = s
+	case fieldExternalStatus:
+		u.ExternalStatus = s
+	case fieldLastUsedDate:
+		u.LastUsedDate, err = isoDate(s)
+	}
+	return err
+}
+
+// isoDate accepts "" (no date) or a real YYYY-MM-DD date, the form Torii expects.
+func isoDate(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return "", &Hint{
+			Err:  fmt.Errorf("%q is not a YYYY-MM-DD date", s),
+			Hint: "convert the vendor's dates with date(...)",
+		}
+	}
+	return s, nil
+}
+
+func (ev *Evaluator) licenses(rec *Record, out *rowResult) *RowError {
+	for _, cl := range ev.p.licenses {
+		if cl.when != nil {
+			v, err := ev.run(cl.when, rec)
+			if err != nil {
+				return err
+			}
+			if b, _ := v.(bool); !b {
+				continue
+			}
+		}
+		names := []string{cl.rule.Name}
+		if cl.names != nil {
+			v, err := ev.run(cl.names, rec)
+			if err != nil {
+				return err
+			}
+			var lerr error
+			if names, lerr = List(v); lerr != nil {
+				return ev.rowError(cl.names, rec, lerr)
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		g := grant{}
+		if cl.status != nil {
+			v, rerr := ev.run(cl.status, rec)
+			if rerr != nil {
+				return rerr
+			}
+			s, err := text(v)
+			if s = strings.TrimSpace(s); err == nil && s != "" && !usersfile.ValidLicenseStatus(s) {
+				err = &Hint{
+					Err:  fmt.Errorf("license status %q is not one of active, inactive, deleted", s),
+					Hint: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
+				}
+			}
+			if err != nil {
+				return ev.rowError(cl.status, rec, err)
+			}
+			g.status = s
+		}
+		if cl.lud != nil {
+			v, rerr := ev.run(cl.lud, rec)
+			if rerr != nil {
+				return rerr
+			}
+			s, err := text(v)
+			if err == nil {
+				g.lastUsedDate, err = isoDate(strings.TrimSpace(s))
+			}
+			if err != nil {
+				return ev.rowError(cl.lud, rec, err)
+			}
+		}
+		for _, n := range names {
+			g.name = n
+			out.grants = append(out.grants, g)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package transform
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+)
+
+// funcNames are the helpers mappings can call, besides expr's own builtins.
+var funcNames = []string{"email", "cents", "date", "status", "licenseStatus", "enum", "list"}
+
+func isFunc(name string) bool { return slices.Contains(funcNames, name) }
+
+// functions returns the helpers bound to m's tables and to loc, the time zone in which
+// dates are taken.
+func functions(m *Mapping, loc *time.Location) []expr.Option {
+	enumFunc := func(e *Enum, what string) func(...any) (any, error) {
+		return func(args ...any) (any, error) {
+			return lookupEnum(e, what, args[0])
+		}
+	}
+	return []expr.Option{
+		expr.Function("email", func(args ...any) (any, error) {
+			s, err := text(args[0])
+			if err != nil {
+				return nil, err
+			}
+			return NormalizeEmail(s)
+		}, new(func(any) string)),
+
+		expr.Function("cents", func(args ...any) (any, error) {
+			var dec, group rune
+			if len(args) > 1 {
+				dec = firstRune(args[1].(string))
+			}
+			if len(args) > 2 {
+				group = firstRune(args[2].(string))
+			}
+			return Cents(args[0], dec, group)
+		}, new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)),
+
+		expr.Function("date", func(args ...any) (any, error) {
+			var layouts []string
+			for _, a := range args[1:] {
+				layouts = append(layouts, a.(string))
+			}
+			return Date(args[0], layouts, loc)
+		}, new(func(any, ...string) any)),
+
+		expr.Function("status", enumFunc(m.Statuses, "status"), new(func(any) string)),
+		expr.Function("licenseStatus", enumFunc(m.LicStatuses, "license status"), new(func(any) string)),
+		expr.Function("enum", func(args ...any) (any, error) {
+			name := args[0].(string)
+			return lookupEnum(m.Enums[name], name, args[1])
+		}, new(func(string, any) string)),
+
+		expr.Function("list", func(args ...any) (any, error) {
+			var seps []string
+			for _, a := range args[1:] {
+				seps = append(seps, a.(string))
+			}
+			return List(args[0], seps...)
+		}, new(func(any, ...string) []string)),
+	}
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// text returns v as text: strings as they are, exact numbers in their decimal form.
+// Other types are an error rather than a guess.
+func text(v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	case json.Number:
+		return v.String(), nil
+	case int:
+		return strconv.Itoa(v), nil
+	case int64:
+		return strconv.FormatInt(v, 10), nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	default:
+		return "", fmt.Errorf("want text, got %T", v)
+	}
+}
+
+// lookupEnum maps a vendor word through e. A word the table does not list is an error:
+// a vendor adding a status must not silently change who counts as a user.
+func lookupEnum(e *Enum, what string, v any) (string, error) {
+	s, err := text(v)
+	if err != nil {
+		return "", err
+	}
+	if e == nil {
+		return "", fmt.Errorf("no %s table in the mapping", what)
+	}
+	if out, ok := e.Lookup(s); ok {
+		return out, nil
+	}
+	return "", &Hint{
+		Err:  fmt.Errorf("unknown %s %q: the mapping's %s table does not list it", what, s, e.Name),
+		Hint: fmt.Sprintf("add %q under one of %s in %s", strings.TrimSpace(s), strings.Join(e.Values, ", "), e.Name),
+	}
+}
+
+// NormalizeEmail trims s and lowercases it, and refuses text that is not an email
+// address. Empty text gives "" without error: whether an email is required is the
+// caller's decision.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	s = strings.ToLower(strings.TrimPrefix(s, "mailto:"))
+	at := strings.IndexByte(s, '@')
+	switch {
+	case at <= 0 || at != strings.LastIndexByte(s, '@'):
+		return "", fmt.Errorf("invalid email %q: want one @ between a name and a domain", s)
+	case strings.ContainsAny(s, " \t,;<>\"()"):
+		return "", fmt.Errorf("invalid email %q: contains a space or punctuation that addresses cannot", s)
+	case !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") || strings.HasPrefix(s[at+1:], "."):
+		return "", fmt.Errorf("invalid email %q: the domain needs a dot, as in example.com", s)
+	}
+	return s, nil
+}
+
+// List splits text on any of seps (each a string), trims each item and drops empty ones.
+// A list given as v is flattened the same way. With no seps, text is one item.
+func List(v any, seps ...string) ([]string, error) {
+	var out []string
+	var add func(v any) error
+	add = func(v any) error {
+		if items, ok := v.([]any); ok {
+			for _, it := range items {
+				if err := add(it); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if items, ok := v.([]string); ok {
+			for _, it := range items {
+				_ = add(it)
+			}
+			return nil
+		}
+		s, err := text(v)
+		if err != nil {
+			return err
+		}
+		parts := []string{s}
+		for _, sep := range seps {
+			if sep == "" {
+				continue
+			}
+			var next []string
+			for _, p := range parts {
+				next = append(next, strings.Split(p, sep)...)
+			}
+			parts = next
+		}
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return nil
+	}
+	if err := add(v); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

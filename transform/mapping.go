@@ -1,0 +1,535 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// Mapping is a parsed mapping file. Its expressions are not compiled yet: Compile does
+// that against the header of a real input.
+type Mapping struct {
+	File        string
+	Name        string
+	Description string
+	Input       Input
+	Let         []Named // in file order: a value may use those before it
+	Skip        []SkipRule
+	User        []Named // Torii user field → expression
+	Licenses    []LicenseRule
+	Catalog     map[string]LicenseInfo // per-license constants, by license name
+	Statuses    *Enum                  // vendor word → Torii user status, for status()
+	LicStatuses *Enum                  // vendor word → Torii license status, for licenseStatus()
+	Enums       map[string]*Enum       // named tables for enum()
+
+	src []string // the file's lines, for positions inside block scalars
+}
+
+// Input holds a mapping's defaults for reading its export. Command-line flags override
+// them. Zero values mean "detect" or "the reader's default".
+type Input struct {
+	Format      string
+	Delimiter   rune
+	Encoding    string
+	SkipRows    int
+	LazyQuotes  bool
+	Timezone    *time.Location
+	TimezonePos Pos
+}
+
+// Expr is the source of one expression and where it is in the mapping file.
+type Expr struct {
+	Src string
+	Pos Pos
+
+	line0  int // first line of the expression text itself (block scalars start below the key)
+	col0   int
+	quoted bool
+}
+
+// Named is a name bound to an expression: a let value or a user field.
+type Named struct {
+	Name    string
+	NamePos Pos
+	Expr    Expr
+}
+
+// SkipRule drops the rows for which When is true. Reason names it in the summary.
+type SkipRule struct {
+	When   Expr
+	Reason string
+}
+
+// LicenseRule grants licenses to the user of a row. Exactly one of Name (a constant) and
+// Names (an expression giving one name or a list of names) is set.
+type LicenseRule struct {
+	Pos          Pos
+	Name         string
+	Names        *Expr
+	When         *Expr // grant only when true
+	Status       *Expr // the user's licenseStatus; default from the user's status
+	LastUsedDate *Expr
+}
+
+// LicenseInfo holds per-license constants.
+type LicenseInfo struct {
+	Pos              Pos
+	PricePerUser     *int64 // cents
+	UnassignedAmount *int64
+}
+
+// Enum maps vendor words to one of a fixed set of values. Words compare
+// case-insensitively, ignoring surrounding spaces; a word not in the table is an error.
+type Enum struct {
+	Name   string
+	Pos    Pos
+	words  map[string]string // folded word → value
+	Values []string          // the allowed values, for messages
+}
+
+// Lookup returns the value for word.
+func (e *Enum) Lookup(word string) (string, bool) {
+	v, ok := e.words[foldWord(word)]
+	return v, ok
+}
+
+func foldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// UserFields are the Torii user fields a mapping can set, in output order.
+var UserFields = []string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
+
+// Load parses a mapping file. It reports every structural problem at once, as an
+// ErrorList of positioned errors.
+func Load(name string, data []byte) (*Mapping, error) {
+	m := &Mapping{File: name, Catalog: map[string]LicenseInfo{}, Enums: map[string]*Enum{}}
+	m.src = strings.Split(string(data), "\n")
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, Errorf(Pos{File: name}, "empty mapping file")
+	}
+	d := &decoder{m: m}
+	d.mapping(doc.Content[0])
+	return m, d.errs.Err()
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+// yamlError positions a YAML syntax error, which the library reports as "yaml: line N: ...".
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	pos := Pos{File: file}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	return &Error{Pos: pos, Err: errors.New(msg)}
+}
+
+type decoder struct {
+	m    *Mapping
+	errs ErrorList
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos {
+	return Pos{File: d.m.File, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.errs = append(d.errs, Errorf(d.pos(n), format, args...))
+}
+
+// fields walks a YAML mapping node, calling fn for each known key and reporting unknown,
+// duplicate or missing-value keys.
+func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key string, k, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s must be a mapping of keys to values", what)
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case seen[k.Value]:
+			d.errorf(k, "%s: %q is given twice", what, k.Value)
+		case known != nil && !slices.Contains(known, k.Value):
+			d.errorf(k, "%s: unknown key %q%s", what, k.Value, suggest(k.Value, known))
+		default:
+			seen[k.Value] = true
+			fn(k.Value, k, v)
+		}
+	}
+}
+
+func (d *decoder) mapping(n *yaml.Node) {
+	top := []string{"version", "name", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "user", "licenses", "catalog"}
+	hasUser := false
+	d.fields(n, "mapping", top, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "version":
+			if v.Value != "1" {
+				d.errorf(v, "unsupported mapping version %q: this torii-transform reads version 1", v.Value)
+			}
+		case "name":
+			d.m.Name = d.str(v, "name")
+		case "description":
+			d.m.Description = d.str(v, "description")
+		case "input":
+			d.input(v)
+		case "let":
+			d.m.Let = d.named(v, "let", nil)
+		case "skip":
+			d.skip(v)
+		case "statuses":
+			d.m.Statuses = d.enum(v, "statuses", []string{usersfile.StatusActive, usersfile.StatusDeleted})
+		case "licenseStatuses":
+			d.m.LicStatuses = d.enum(v, "licenseStatuses", []string{usersfile.LicenseStatusActive, usersfile.LicenseStatusInactive, usersfile.LicenseStatusDeleted})
+		case "enums":
+			d.fields(v, "enums", nil, func(name string, k, v *yaml.Node) {
+				d.m.Enums[name] = d.enum(v, "enums."+name, nil)
+			})
+		case "user":
+			hasUser = true
+			d.m.User = d.named(v, "user", UserFields)
+		case "licenses":
+			d.licenses(v)
+		case "catalog":
+			d.catalog(v)
+		}
+	})
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	if !hasUser {
+		d.errorf(n, "mapping has no user section: at least user.email is needed")
+		return
+	}
+	if !slices.ContainsFunc(d.m.User, func(f Named) bool { return f.Name == "email" }) {
+		d.errs = append(d.errs, Errorf(d.pos(n), "user.email is required: Torii identifies users by email"))
+	}
+	for _, l := range d.m.Let {
+		if slices.Contains(reservedNames, l.Name) || isFunc(l.Name) {
+			d.errs = append(d.errs, Errorf(l.NamePos, "let: %q is a reserved name", l.Name))
+		}
+	}
+}
+
+// reservedNames cannot be let names: they are bound in every expression.
+var reservedNames = []string{"row", "true", "false", "nil"}
+
+func (d *decoder) str(v *yaml.Node, what string) string {
+	if v.Kind != yaml.ScalarNode {
+		d.errorf(v, "%s must be text", what)
+		return ""
+	}
+	return v.Value
+}
+
+func (d *decoder) input(n *yaml.Node) {
+	known := []string{"format", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone"}
+	in := &d.m.Input
+	d.fields(n, "input", known, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "format":
+			in.Format = d.str(v, "input.format")
+			if !slices.Contains([]string{"csv"}, in.Format) {
+				d.errorf(v, "input.format: unknown format %q (want csv)", in.Format)
+			}
+		case "delimiter":
+			s := d.str(v, "input.delimiter")
+			if s == `\t` || s == "tab" {
+				s = "\t"
+			}
+			r := []rune(s)
+			if len(r) != 1 || r[0] == '"' || r[0] == '\r' || r[0] == '\n' {
+				d.errorf(v, "input.delimiter: want one character such as \",\", \";\", \"|\" or \"\\t\", got %q", s)
+				return
+			}
+			in.Delimiter = r[0]
+		case "encoding":
+			in.Encoding = CanonicalEncoding(d.str(v, "input.encoding"))
+			if in.Encoding == "" {
+				d.errorf(v, "input.encoding: unknown encoding %q (want %s)", v.Value, strings.Join(Encodings, ", "))
+			}
+		case "skipRows":
+			n, err := strconv.Atoi(v.Value)
+			if err != nil || n < 0 {
+				d.errorf(v, "input.skipRows: want a whole number of rows, got %q", v.Value)
+			}
+			in.SkipRows = n
+		case "lazyQuotes":
+			b, err := strconv.ParseBool(v.Value)
+			if err != nil {
+				d.errorf(v, "input.lazyQuotes: want true or false, got %q", v.Value)
+			}
+			in.LazyQuotes = b
+		case "timezone":
+			loc, err := time.LoadLocation(d.str(v, "input.timezone"))
+			if err != nil {
+				d.errorf(v, "input.timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", v.Value)
+			}
+			in.Timezone, in.TimezonePos = loc, d.pos(v)
+		}
+	})
+}
+
+// expr reads an expression from a scalar node and records where its text starts, so that
+// compile errors inside it point at the right line and column of the mapping file.
+func (d *decoder) expr(v *yaml.Node, what string) (Expr, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		d.errorf(v, "%s: want an expression", what)
+		return Expr{}, false
+	}
+	e := Expr{Src: v.Value, Pos: d.pos(v), line0: v.Line, col0: v.Column}
+	switch v.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		e.col0++
+		e.quoted = true
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		// The text starts on the next line, at that line's indentation.
+		e.line0 = v.Line + 1
+		if e.line0-1 < len(d.m.src) {
+			line := d.m.src[e.line0-1]
+			e.col0 = len(line) - len(strings.TrimLeft(line, " ")) + 1
+		}
+	}
+	if strings.TrimSpace(e.Src) == "" {
+		d.errorf(v, "%s: empty expression", what)
+		return e, false
+	}
+	return e, true
+}
+
+// named reads a mapping of names to expressions. known, when not nil, limits the names.
+func (d *decoder) named(n *yaml.Node, what string, known []string) []Named {
+	var out []Named
+	d.fields(n, what, known, func(key string, k, v *yaml.Node) {
+		if e, ok := d.expr(v, what+"."+key); ok {
+			out = append(out, Named{Name: key, NamePos: d.pos(k), Expr: e})
+		}
+	})
+	return out
+}
+
+func (d *decoder) skip(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "skip must be a list of rules")
+		return
+	}
+	for i, item := range n.Content {
+		what := fmt.Sprintf("skip[%d]", i)
+		if item.Kind == yaml.ScalarNode {
+			if e, ok := d.expr(item, what); ok {
+				d.m.Skip = append(d.m.Skip, SkipRule{When: e, Reason: strings.TrimSpace(e.Src)})
+			}
+			continue
+		}
+		var r SkipRule
+		ok := false
+		d.fields(item, what, []string{"when", "reason"}, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "when":
+				r.When, ok = d.expr(v, what+".when")
+			case "reason":
+				r.Reason = d.str(v, what+".reason")
+			}
+		})
+		if item.Kind == yaml.MappingNode && r.When.Src == "" && !ok {
+			if !hasKey(item, "when") {
+				d.errorf(item, "%s: missing when", what)
+			}
+			continue
+		}
+		if r.Reason == "" {
+			r.Reason = strings.TrimSpace(r.When.Src)
+		}
+		d.m.Skip = append(d.m.Skip, r)
+	}
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// enum reads a table of value → list of vendor words. allowed, when not nil, limits the
+// values to Torii's enum.
+func (d *decoder) enum(n *yaml.Node, what string, allowed []string) *Enum {
+	e := &Enum{Name: what, Pos: d.pos(n), words: map[string]string{}}
+	where := map[string]Pos{}
+	d.fields(n, what, nil, func(value string, k, v *yaml.Node) {
+		if allowed != nil && !slices.Contains(allowed, value) {
+			d.errorf(k, "%s: %q is not a Torii value (want %s)", what, value, strings.Join(allowed, ", "))
+			return
+		}
+		e.Values = append(e.Values, value)
+		words := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			words = v.Content
+		}
+		for _, w := range words {
+			if w.Kind != yaml.ScalarNode {
+				d.errorf(w, "%s.%s: want a vendor word or a list of them", what, value)
+				continue
+			}
+			f := foldWord(w.Value)
+			if prev, dup := e.words[f]; dup {
+				d.errorf(w, "%s: %q is listed under both %q and %q (first at %s)", what, w.Value, prev, value, where[f])
+				continue
+			}
+			e.words[f], where[f] = value, d.pos(w)
+		}
+	})
+	return e
+}
+
+func (d *decoder) licenses(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "licenses must be a list")
+		return
+	}
+	known := []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"}
+	for i, item := range n.Content {
+		what := fmt.Sprintf("licenses[%d]", i)
+		r := LicenseRule{Pos: d.pos(item)}
+		var info LicenseInfo
+		optional := func(v *yaml.Node, key string) *Expr {
+			if e, ok := d.expr(v, what+"."+key); ok {
+				return &e
+			}
+			return nil
+		}
+		d.fields(item, what, known, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "name":
+				r.Name = strings.TrimSpace(d.str(v, what+".name"))
+				if r.Name == "" {
+					d.errorf(v, "%s.name: empty license name", what)
+				}
+			case "names":
+				r.Names = optional(v, key)
+			case "when":
+				r.When = optional(v, key)
+			case "status":
+				r.Status = optional(v, key)
+			case "lastUsedDate":
+				r.LastUsedDate = optional(v, key)
+			case "price", "unassignedAmount":
+				d.licenseConst(&info, key, v, what)
+			}
+		})
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		switch {
+		case r.Name == "" && r.Names == nil && !hasKey(item, "name") && !hasKey(item, "names"):
+			d.errorf(item, "%s: needs name (a license name) or names (an expression giving names)", what)
+		case r.Name != "" && r.Names != nil:
+			d.errorf(item, "%s: give name or names, not both", what)
+		case r.Names != nil && (info.PricePerUser != nil || info.UnassignedAmount != nil):
+			d.errorf(item, "%s: price and unassignedAmount need a constant name; declare them under catalog", what)
+		case r.Name != "" && (info.PricePerUser != nil || info.UnassignedAmount != nil):
+			info.Pos = r.Pos
+			d.addInfo(r.Name, info, item)
+		}
+		d.m.Licenses = append(d.m.Licenses, r)
+	}
+}
+
+// licenseConst reads price (the price per user as an invoice writes it, such as $8.75;
+// Torii's pricePerUser is in cents, and a key of that name would invite 875 for $8.75 and
+// 875 for $875 alike) or unassignedAmount (a whole number of seats).
+func (d *decoder) licenseConst(info *LicenseInfo, key string, v *yaml.Node, what string) {
+	s := d.str(v, what+"."+key)
+	switch key {
+	case "price":
+		c, ok, err := ParseCents(s, 0, 0)
+		switch {
+		case err != nil:
+			d.errorf(v, "%s.price: %v", what, err)
+		case !ok || c < 0:
+			d.errorf(v, "%s.price: want a price such as 8.75 or \"$8.75\", got %q", what, s)
+		default:
+			info.PricePerUser = &c
+		}
+	case "unassignedAmount":
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			d.errorf(v, "%s.unassignedAmount: want a whole number of seats, got %q", what, s)
+			return
+		}
+		info.UnassignedAmount = &n
+	}
+}
+
+func (d *decoder) addInfo(name string, info LicenseInfo, n *yaml.Node) {
+	if prev, dup := d.m.Catalog[name]; dup {
+		d.errorf(n, "license %q: price or unassignedAmount declared twice (first at %s)", name, prev.Pos)
+		return
+	}
+	d.m.Catalog[name] = info
+}
+
+func (d *decoder) catalog(n *yaml.Node) {
+	d.fields(n, "catalog", nil, func(name string, k, v *yaml.Node) {
+		info := LicenseInfo{Pos: d.pos(k)}
+		what := "catalog." + name
+		d.fields(v, what, []string{"price", "unassignedAmount"}, func(key string, _, v *yaml.Node) {
+			d.licenseConst(&info, key, v, what)
+		})
+		d.addInfo(strings.TrimSpace(name), info, k)
+	})
+}
+
+// suggest returns ` (did you mean "x"?)` when one of known is a likely intended spelling
+// of s, else "".
+func suggest(s string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if strings.EqualFold(s, k) {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+		if d := levenshtein(strings.ToLower(s), strings.ToLower(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

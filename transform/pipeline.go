@@ -1,0 +1,280 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// OnError says what happens to a record the mapping cannot convert.
+type OnError int
+
+const (
+	// Fail stops the run: a dropped row would remove a person in Torii.
+	Fail OnError = iota
+	// Skip drops the record, counts it and goes on.
+	Skip
+)
+
+// Options control a run.
+type Options struct {
+	OnError OnError
+	// MaxErrors caps how many row errors are kept (and, with Fail, how many rows are
+	// read once the first error is seen). Zero means 100.
+	MaxErrors int
+}
+
+// Stats counts what happened to the input's records.
+type Stats struct {
+	Rows      int            // records read
+	Skipped   int            // dropped by skip rules
+	SkipRules []SkipCount    // per rule, in the mapping's order, rules that dropped nothing included
+	Rejected  int            // records with errors
+	Users     int            // unique users in the output
+	Active    int            // of Users, with status active
+	Deleted   int            // of Users, with status deleted
+	Licenses  int            // licenses in the output
+	ByLicense map[string]int // users per license
+}
+
+// SkipCount is how many records one skip rule dropped.
+type SkipCount struct {
+	Reason string
+	Count  int
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	File     *usersfile.File
+	Stats    Stats
+	Errors   []*RowError // the first Options.MaxErrors row errors
+	Warnings []error     // merge conflicts: the same person with different names or ids
+}
+
+// ErrRejected is returned (wrapped) when records failed and Options.OnError is Fail.
+var ErrRejected = errors.New("rows could not be converted")
+
+// Run reads every record from r, evaluates the mapping, merges rows of the same person
+// and returns the users file, sorted. With Fail, any row error makes Run return the
+// Result (for the error report) together with an error wrapping ErrRejected. Errors from
+// the reader stop the run at once.
+func (p *Program) Run(r Reader, opt Options) (*Result, error) {
+	if opt.MaxErrors <= 0 {
+		opt.MaxErrors = 100
+	}
+	res := &Result{}
+	res.Stats.SkipRules = make([]SkipCount, len(p.Mapping.Skip))
+	for i, s := range p.Mapping.Skip {
+		res.Stats.SkipRules[i].Reason = s.Reason
+	}
+	m := newMerger(p)
+	ev := p.NewEvaluator()
+	var row rowResult
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Stats.Rows++
+		if rerr := ev.eval(rec, &row); rerr != nil {
+			res.Stats.Rejected++
+			if len(res.Errors) < opt.MaxErrors {
+				res.Errors = append(res.Errors, rerr)
+			} else if opt.OnError == Fail {
+				break // enough to show; the run fails anyway
+			}
+			continue
+		}
+		if row.skipped >= 0 {
+			res.Stats.Skipped++
+			res.Stats.SkipRules[row.skipped].Count++
+			continue
+		}
+		m.add(&row)
+	}
+	if res.Stats.Rejected > 0 && opt.OnError == Fail {
+		return res, ErrRejected
+	}
+	res.File, res.Warnings = m.file()
+	res.Stats.count(res.File)
+	if len(res.File.Users) == 0 {
+		return res, p.noUsers(&res.Stats)
+	}
+	if vs := res.File.Validate(); len(vs) > 0 {
+		errs := make(ErrorList, len(vs))
+		for i, v := range vs {
+			errs[i] = fmt.Errorf("output %s", v)
+		}
+		return res, errs
+	}
+	return res, nil
+}
+
+func (p *Program) noUsers(s *Stats) error {
+	pos := Pos{File: p.Header.File, Sheet: p.Header.Sheet}
+	switch {
+	case s.Rows == 0:
+		return &Error{Pos: pos, Err: errors.New("no records after the header: the users file would be empty")}
+	case s.Rejected > 0:
+		return &Error{Pos: pos, Err: fmt.Errorf("every record was rejected (%d): the users file would be empty", s.Rejected)}
+	default:
+		return &Error{Pos: pos, Err: &Hint{
+			Err:  fmt.Errorf("skip rules dropped all %d records: the users file would be empty", s.Rows),
+			Hint: "check the skip rules in " + p.Mapping.File,
+		}}
+	}
+}
+
+func (s *Stats) count(f *usersfile.File) {
+	s.Users = len(f.Users)
+	for _, u := range f.Users {
+		if u.Status == usersfile.StatusDeleted {
+			s.Deleted++
+		} else {
+			s.Active++
+		}
+	}
+	s.Licenses = len(f.Licenses)
+	s.ByLicense = make(map[string]int, len(f.Licenses))
+	for _, l := range f.Licenses {
+		s.ByLicense[l.Name] = len(l.Users)
+	}
+}
+
+// merger unites the rows of each person, keyed by email, and the seats of each license.
+// It holds one entry per unique user, so memory grows with users, not rows.
+type merger struct {
+	p        *Program
+	users    map[string]*person
+	licenses map[string]map[string]*usersfile.LicenseUser // name → email → seat
+	warnings []error
+}
+
+type person struct {
+	usersfile.User
+	line int // first record of this person, for conflict messages
+}
+
+func newMerger(p *Program) *merger {
+	m := &merger{p: p, users: map[string]*person{}, licenses: map[string]map[string]*usersfile.LicenseUser{}}
+	// Every license the mapping names is in the file, even with no seats assigned:
+	// leaving it out would tell Torii the license is gone.
+	for _, r := range p.Mapping.Licenses {
+		if r.Name != "" {
+			m.licenses[r.Name] = map[string]*usersfile.LicenseUser{}
+		}
+	}
+	for name := range p.Mapping.Catalog {
+		m.licenses[name] = map[string]*usersfile.LicenseUser{}
+	}
+	return m
+}
+
+func (m *merger) add(r *rowResult) {
+	u := &r.user
+	p, ok := m.users[u.Email]
+	if !ok {
+		p = &person{User: *u, line: r.line}
+		p.Roles = slices.Clone(u.Roles)
+		m.users[u.Email] = p
+	} else {
+		m.merge(p, u, r.line)
+	}
+	for _, g := range r.grants {
+		seats := m.licenses[g.name]
+		if seats == nil {
+			seats = map[string]*usersfile.LicenseUser{}
+			m.licenses[g.name] = seats
+		}
+		s := seats[u.Email]
+		if s == nil {
+			seats[u.Email] = &usersfile.LicenseUser{Email: u.Email, LicenseStatus: g.status, LastUsedDate: g.lastUsedDate}
+			continue
+		}
+		if licenseRank(g.status) > licenseRank(s.LicenseStatus) {
+			s.LicenseStatus = g.status
+		}
+		s.LastUsedDate = max(s.LastUsedDate, g.lastUsedDate)
+	}
+}
+
+// merge folds another row of the same person into p: roles unite, the latest date wins,
+// active wins over deleted, and differing names or ids are reported.
+func (m *merger) merge(p *person, u *usersfile.User, line int) {
+	m.conflict(p, "id", &p.ID, u.ID, line)
+	m.conflict(p, "firstName", &p.FirstName, u.FirstName, line)
+	m.conflict(p, "lastName", &p.LastName, u.LastName, line)
+	if p.Status == usersfile.StatusDeleted && u.Status == usersfile.StatusActive {
+		p.Status, p.ExternalStatus = u.Status, u.ExternalStatus
+	} else if p.ExternalStatus == "" && p.Status == u.Status {
+		p.ExternalStatus = u.ExternalStatus
+	}
+	p.LastUsedDate = max(p.LastUsedDate, u.LastUsedDate)
+	for _, r := range u.Roles {
+		if !slices.Contains(p.Roles, r) {
+			p.Roles = append(p.Roles, r)
+		}
+	}
+}
+
+// maxWarnings caps the conflicts kept, so that an export with one systematic problem
+// does not keep a message per row.
+const maxWarnings = 100
+
+func (m *merger) conflict(p *person, field string, have *string, got string, line int) {
+	switch {
+	case got == "" || *have == got:
+	case *have == "":
+		*have = got
+	case len(m.warnings) < maxWarnings:
+		pos := Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
+		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.Email, field, got, *have, p.line, *have))
+	}
+}
+
+// licenseRank orders license statuses for merging: any explicit status beats none, and
+// active beats inactive beats deleted.
+func licenseRank(s string) int {
+	switch s {
+	case usersfile.LicenseStatusActive:
+		return 3
+	case usersfile.LicenseStatusInactive:
+		return 2
+	case usersfile.LicenseStatusDeleted:
+		return 1
+	}
+	return 0
+}
+
+// file builds the sorted users file.
+func (m *merger) file() (*usersfile.File, []error) {
+	f := &usersfile.File{Users: make([]usersfile.User, 0, len(m.users))}
+	for _, p := range m.users {
+		f.Users = append(f.Users, p.User)
+	}
+	for name, seats := range m.licenses {
+		l := usersfile.License{Name: name, Users: make([]usersfile.LicenseUser, 0, len(seats))}
+		if info, ok := m.p.Mapping.Catalog[name]; ok {
+			l.PricePerUser, l.UnassignedAmount = info.PricePerUser, info.UnassignedAmount
+		}
+		for email, s := range seats {
+			if s.LicenseStatus == "" {
+				// A seat without its own status follows its holder's.
+				s.LicenseStatus = usersfile.LicenseStatusActive
+				if m.users[email].Status == usersfile.StatusDeleted {
+					s.LicenseStatus = usersfile.LicenseStatusDeleted
+				}
+			}
+			l.Users = append(l.Users, *s)
+		}
+		f.Licenses = append(f.Licenses, l)
+	}
+	f.Sort()
+	return f, m.warnings
+}

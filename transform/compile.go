@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -239,11 +240,13 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				ce.column = i
 			}
 		case *ast.CallNode:
-			id, ok := n.Callee.(*ast.IdentifierNode)
-			if !ok {
-				return
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+				c.checkCall(ce, id.Value, n, n.Arguments)
 			}
-			c.checkCall(ce, id.Value, n)
+		case *ast.BuiltinNode:
+			// Parsed without the mapping's functions, date() reads as expr's builtin of
+			// that name, which ours replaces when compiling.
+			c.checkCall(ce, n.Name, n, n.Arguments)
 		}
 	}))
 }
@@ -257,30 +260,37 @@ func (c *compiler) columnHint(name string) string {
 	if s := suggest(name, c.h.Names); s != "" {
 		return s
 	}
+	if len(c.h.Names) == 1 && strings.ContainsAny(c.h.Names[0], ",;\t|") {
+		return fmt.Sprintf(" (the input has one column, %q: is the delimiter right?)", c.h.Names[0])
+	}
 	if len(c.h.Names) <= 12 {
-		quoted := make([]string, len(c.h.Names))
-		for i, n := range c.h.Names {
-			quoted[i] = fmt.Sprintf("%q", n)
-		}
-		return " (the input has " + strings.Join(quoted, ", ") + ")"
+		return " (the input has " + quoteAll(c.h.Names) + ")"
 	}
 	return ""
 }
 
-func (c *compiler) checkCall(ce *compiled, fn string, n *ast.CallNode) {
+func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Node) {
 	constArg := func(i int) (string, ast.Node, bool) {
-		if i >= len(n.Arguments) {
+		if i >= len(args) {
 			return "", nil, false
 		}
-		s, ok := n.Arguments[i].(*ast.StringNode)
+		s, ok := args[i].(*ast.StringNode)
 		if !ok {
-			return "", n.Arguments[i], false
+			return "", args[i], false
 		}
 		return s.Value, s, true
 	}
 	at := func(node ast.Node) int {
 		if node == nil {
 			return n.Location().From
+		}
+		// A member's location is its property's; point at the start of row.x instead.
+		for {
+			m, ok := node.(*ast.MemberNode)
+			if !ok {
+				break
+			}
+			node = m.Node
 		}
 		return node.Location().From
 	}
@@ -303,7 +313,7 @@ func (c *compiler) checkCall(ce *compiled, fn string, n *ast.CallNode) {
 			c.errorAt(ce.expr, at(node), ce.field, "no enum %q under enums in the mapping", name)
 		}
 	case "date":
-		for i := 1; i < len(n.Arguments); i++ {
+		for i := 1; i < len(args); i++ {
 			layout, node, ok := constArg(i)
 			if !ok {
 				continue
@@ -313,10 +323,10 @@ func (c *compiler) checkCall(ce *compiled, fn string, n *ast.CallNode) {
 			}
 		}
 	case "cents":
-		for i := 1; i < len(n.Arguments) && i < 3; i++ {
+		for i := 1; i < len(args) && i < 3; i++ {
 			sep, node, ok := constArg(i)
 			if ok && !slices.Contains(separators, sep) {
-				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %q", sep, separators)
+				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %s", sep, quoteAll(separators))
 			}
 		}
 	}
@@ -325,17 +335,27 @@ func (c *compiler) checkCall(ce *compiled, fn string, n *ast.CallNode) {
 // separators are what cents() accepts as decimal and grouping separators.
 var separators = []string{".", ",", " ", "'"}
 
-// checkLayout refuses a date layout that cannot give a calendar date.
+// checkLayout refuses a date layout that cannot give a calendar date. A Go layout is
+// checked by writing a date whose day, month and year all differ with it and reading it
+// back: "2006-13-45" has no day (13 is a month then an hour), so the day is lost.
 func checkLayout(layout string) error {
 	switch layout {
 	case "iso", "excel", "excel1904", "unix", "unixms":
 		return nil
 	}
-	hasYear := strings.Contains(layout, "2006") || strings.Contains(layout, "06")
-	hasMonth := strings.Contains(layout, "1") || strings.Contains(layout, "Jan")
-	hasDay := strings.Contains(layout, "2") || strings.Contains(layout, "_2")
-	if !hasYear || !hasMonth || !hasDay {
+	ref := time.Date(2001, 11, 22, 0, 0, 0, 0, time.UTC)
+	back, err := time.Parse(layout, ref.Format(layout))
+	if err != nil || back.Year() != ref.Year() || back.Month() != ref.Month() || back.Day() != ref.Day() {
 		return fmt.Errorf("date layout %q needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)", layout)
 	}
 	return nil
+}
+
+// quoteAll quotes each of ss and joins them with commas.
+func quoteAll(ss []string) string {
+	quoted := make([]string, len(ss))
+	for i, s := range ss {
+		quoted[i] = strconv.Quote(s)
+	}
+	return strings.Join(quoted, ", ")
 }

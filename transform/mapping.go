@@ -107,7 +107,9 @@ func foldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 var UserFields = []string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
 
 // Load parses a mapping file. It reports every structural problem at once, as an
-// ErrorList of positioned errors.
+// ErrorList of positioned errors; the mapping it returns with them holds what could be
+// read, so that Compile can report the expressions' problems in the same run. Only a
+// file that is not YAML gives no mapping.
 func Load(name string, data []byte) (*Mapping, error) {
 	m := &Mapping{File: name, Catalog: map[string]LicenseInfo{}, Enums: map[string]*Enum{}}
 	m.src = strings.Split(string(data), "\n")
@@ -163,7 +165,11 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 		case seen[k.Value]:
 			d.errorf(k, "%s: %q is given twice", what, k.Value)
 		case known != nil && !slices.Contains(known, k.Value):
-			d.errorf(k, "%s: unknown key %q%s", what, k.Value, suggest(k.Value, known))
+			hint := suggest(k.Value, known)
+			if hint == "" {
+				hint = " (want " + strings.Join(known, ", ") + ")"
+			}
+			d.errorf(k, "%s: unknown key %q%s", what, k.Value, hint)
 		default:
 			seen[k.Value] = true
 			fn(k.Value, k, v)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,14 +146,15 @@ type input struct {
 // and runs it.
 func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, onError transform.OnError) (*transform.Result, input, error) {
 	in := input{name: inputName}
-	m, err := loadMapping(f.mapping)
+	override, err := f.input.overrides(cmd)
 	if err != nil {
 		return nil, in, err
 	}
-	opt, err := f.input.options(cmd, m)
-	if err != nil {
-		return nil, in, err
+	m, loadErr := loadMapping(f.mapping)
+	if m == nil {
+		return nil, in, loadErr
 	}
+	opt := override(m.Input)
 	r, closer, err := c.open(inputName)
 	if err != nil {
 		return nil, in, err
@@ -167,8 +170,25 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	}
 	in.format, in.delimiter, in.encoding = "csv", csv.Delimiter(), encoding
 	prog, err := m.Compile(csv.Header(), transform.CompileOptions{Timezone: opt.timezone})
-	if err != nil {
-		return nil, in, err
+	if loadErr != nil || err != nil {
+		// Every problem of the mapping at once: its structure, then its expressions.
+		var all transform.ErrorList
+		for _, e := range []error{loadErr, err} {
+			var list transform.ErrorList
+			if errors.As(e, &list) {
+				all = append(all, list...)
+			} else if e != nil {
+				all = append(all, e)
+			}
+		}
+		slices.SortStableFunc(all, func(a, b error) int {
+			var ea, eb *transform.Error
+			if !errors.As(a, &ea) || !errors.As(b, &eb) || ea.Pos.File != eb.Pos.File {
+				return 0
+			}
+			return cmp.Or(cmp.Compare(ea.Pos.Line, eb.Pos.Line), cmp.Compare(ea.Pos.Column, eb.Pos.Column))
+		})
+		return nil, in, all
 	}
 	maxErrors := f.maxErrors
 	if f.errorsReport != "" {
@@ -224,18 +244,12 @@ type readOptions struct {
 	timezone *time.Location
 }
 
-// options merges the mapping's input defaults with the flags the user set.
-func (f *inputFlags) options(cmd *cobra.Command, m *transform.Mapping) (readOptions, error) {
-	opt := readOptions{
-		csv: readers.CSVOptions{
-			Delimiter:  m.Input.Delimiter,
-			SkipRows:   m.Input.SkipRows,
-			LazyQuotes: m.Input.LazyQuotes,
-		},
-		encoding: m.Input.Encoding,
-		timezone: m.Input.Timezone,
-	}
+// overrides checks the input flags the user set and returns a function that applies
+// them over a mapping's input defaults. Flags are checked before anything is read, so
+// that a mistake on the command line is reported as one.
+func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOptions, error) {
 	flags := cmd.Flags()
+	var set []func(*readOptions)
 	if flags.Changed("delimiter") {
 		d := f.delimiter
 		if d == `\t` || d == "tab" {
@@ -243,33 +257,44 @@ func (f *inputFlags) options(cmd *cobra.Command, m *transform.Mapping) (readOpti
 		}
 		r := []rune(d)
 		if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
-			return opt, usageError{fmt.Errorf("--delimiter: want one character such as ',' ';' '|' or '\\t', got %q", f.delimiter)}
+			return nil, usageError{fmt.Errorf("--delimiter: want one character such as ',' ';' '|' or '\\t', got %q", f.delimiter)}
 		}
-		opt.csv.Delimiter = r[0]
+		set = append(set, func(o *readOptions) { o.csv.Delimiter = r[0] })
 	}
 	if flags.Changed("encoding") {
-		opt.encoding = transform.CanonicalEncoding(f.encoding)
-		if opt.encoding == "" {
-			return opt, usageError{fmt.Errorf("--encoding: unknown encoding %q (want %s)", f.encoding, strings.Join(transform.Encodings, ", "))}
+		enc := transform.CanonicalEncoding(f.encoding)
+		if enc == "" {
+			return nil, usageError{fmt.Errorf("--encoding: unknown encoding %q (want %s)", f.encoding, strings.Join(transform.Encodings, ", "))}
 		}
+		set = append(set, func(o *readOptions) { o.encoding = enc })
 	}
 	if flags.Changed("skip-rows") {
 		if f.skipRows < 0 {
-			return opt, usageError{fmt.Errorf("--skip-rows: want 0 or more, got %d", f.skipRows)}
+			return nil, usageError{fmt.Errorf("--skip-rows: want 0 or more, got %d", f.skipRows)}
 		}
-		opt.csv.SkipRows = f.skipRows
+		set = append(set, func(o *readOptions) { o.csv.SkipRows = f.skipRows })
 	}
 	if flags.Changed("lazy-quotes") {
-		opt.csv.LazyQuotes = f.lazyQuotes
+		set = append(set, func(o *readOptions) { o.csv.LazyQuotes = f.lazyQuotes })
 	}
 	if flags.Changed("timezone") {
-		l, err := time.LoadLocation(f.timezone)
-		if err != nil {
-			return opt, usageError{fmt.Errorf("--timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", f.timezone)}
+		loc, err := time.LoadLocation(f.timezone)
+		if err != nil || f.timezone == "" {
+			return nil, usageError{fmt.Errorf("--timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", f.timezone)}
 		}
-		opt.timezone = l
+		set = append(set, func(o *readOptions) { o.timezone = loc })
 	}
-	return opt, nil
+	return func(in transform.Input) readOptions {
+		o := readOptions{
+			csv:      readers.CSVOptions{Delimiter: in.Delimiter, SkipRows: in.SkipRows, LazyQuotes: in.LazyQuotes},
+			encoding: in.Encoding,
+			timezone: in.Timezone,
+		}
+		for _, fn := range set {
+			fn(&o)
+		}
+		return o
+	}, nil
 }
 
 func writeReport(path string, errs []*transform.RowError) error {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,6 +29,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits": cmdExits,
+		},
 		Setup: func(env *testscript.Env) error {
 			// Scripts refer to the bundled example and the golden cases by path.
 			root, err := filepath.Abs("../..")
@@ -35,10 +41,32 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// cmdExits runs a command and checks its exit code: exits CODE PROGRAM [ARGS...].
+// Its stdout and stderr can be checked afterwards, as after exec.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
 // TestGolden converts each case in testdata/golden/<case>/: the export exactly as a vendor
 // ships it (input.*), mapping.yaml and optional args (extra flags, one a line). A case
-// that succeeds compares standard output with want.json; one that fails compares
-// standard error with want.err. go test -update rewrites both.
+// that succeeds compares standard output with want.json, and its warnings, if any, with
+// want.stderr; one that fails compares standard error with want.err. go test -update
+// rewrites them.
 func TestGolden(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/golden/*")
 	if err != nil || len(dirs) == 0 {
@@ -74,6 +102,10 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
 			}
 			golden(t, filepath.Join(dir, "want.json"), stdout.String())
+			// Warnings, such as merge conflicts, are part of the expected behaviour.
+			if _, err := os.Stat(filepath.Join(dir, "want.stderr")); err == nil || stderr.Len() > 0 {
+				golden(t, filepath.Join(dir, "want.stderr"), normalizePaths(stderr.String(), dir))
+			}
 		})
 	}
 }

@@ -1,0 +1,363 @@
+package transform
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// rows is an in-memory Reader of records under one header.
+type rows struct {
+	h    *Header
+	recs [][]string
+	i    int
+}
+
+func newRows(header string, recs ...string) *rows {
+	r := &rows{h: NewHeader("in.csv", "", 1, strings.Split(header, ","))}
+	for _, rec := range recs {
+		r.recs = append(r.recs, strings.Split(rec, ","))
+	}
+	return r
+}
+
+func (r *rows) Read() (*Record, error) {
+	if r.i == len(r.recs) {
+		return nil, io.EOF
+	}
+	r.i++
+	return &Record{Header: r.h, Values: r.recs[r.i-1], Line: r.i + 1}, nil
+}
+
+func compile(t *testing.T, mapping string, in *rows) *Program {
+	t.Helper()
+	m, err := Load("m.yaml", []byte(mapping))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	p, err := m.Compile(in.h, CompileOptions{})
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	return p
+}
+
+func errorLines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return strings.Split(err.Error(), "\n")
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, mapping string
+		want          []string
+	}{
+		{
+			name:    "not yaml",
+			mapping: "user:\n  email: [\n",
+			want:    []string{"m.yaml:2: did not find expected node content"},
+		},
+		{
+			name:    "empty",
+			mapping: "# nothing\n",
+			want:    []string{"m.yaml: empty mapping file"},
+		},
+		{
+			name:    "no email",
+			mapping: "version: 1\nuser:\n  firstName: row.a\n",
+			want:    []string{"m.yaml:1:1: user.email is required: Torii identifies users by email"},
+		},
+		{
+			name: "every structural problem at once",
+			mapping: `version: 2
+usr: {}
+input:
+  delimiter: ";;"
+  timezone: Mars/Olympus
+  skipRows: -1
+statuses:
+  active: [Active, On]
+  deleted: [active]
+  paused: [Paused]
+user:
+  email: email(row.e)
+  emial: row.x
+licenses:
+  - when: row.a == "x"
+  - name: Pro
+    names: list(row.p)
+  - name: Pro
+    price: "12,34,5"
+  - names: row.p
+    unassignedAmount: 3
+catalog:
+  Pro:
+    price: $1
+let:
+  row: row.a
+`,
+			want: []string{
+				`m.yaml:1:10: unsupported mapping version "2": this torii-transform reads version 1`,
+				`m.yaml:2:1: mapping: unknown key "usr" (did you mean "user"?)`,
+				`m.yaml:4:14: input.delimiter: want one character such as ",", ";", "|" or "\t", got ";;"`,
+				`m.yaml:5:13: input.timezone: unknown time zone "Mars/Olympus" (want an IANA name such as Europe/Berlin)`,
+				`m.yaml:6:13: input.skipRows: want a whole number of rows, got "-1"`,
+				`m.yaml:9:13: statuses: "active" is listed under both "active" and "deleted" (first at m.yaml:8:12)`,
+				`m.yaml:10:3: statuses: "paused" is not a Torii value (want active, deleted)`,
+				`m.yaml:13:3: user: unknown key "emial" (did you mean "email"?)`,
+				`m.yaml:15:5: licenses[0]: needs name (a license name) or names (an expression giving names)`,
+				`m.yaml:16:5: licenses[1]: give name or names, not both`,
+				`m.yaml:19:12: licenses[2].price: malformed amount "12,34,5"`,
+				`m.yaml:20:5: licenses[3]: price and unassignedAmount need a constant name; declare them under catalog`,
+				`m.yaml:26:3: let: "row" is a reserved name`,
+			},
+		},
+		{
+			name:    "constants declared twice",
+			mapping: "version: 1\nuser:\n  email: row.e\nlicenses:\n  - name: Pro\n    price: $2\ncatalog:\n  Pro:\n    price: $1\n",
+			want:    []string{`m.yaml:8:3: license "Pro": price or unassignedAmount declared twice (first at m.yaml:5:5)`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load("m.yaml", []byte(tt.mapping))
+			if diff := cmp.Diff(tt.want, errorLines(err)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	in := newRows("Email,Full Name,State,Seen")
+	mapping := `version: 1
+enums:
+  plan:
+    Pro: [pro]
+let:
+  seen: date(row.Seen, "2006-13-45")
+skip:
+  - row.State
+user:
+  email: email(row.Emial)
+  firstName: row["Full Name"] + 1
+  status: status(row.State)
+  roles: enum("plans", row.State)
+  lastUsedDate: |
+    date(
+      row.Sen)
+licenses:
+  - names: enum(row.State, "x")
+    when: 'row["Statue"] == "on"'
+  - name: Pro
+    lastUsedDate: cents(row.Seen, ";")
+`
+	m, err := Load("m.yaml", []byte(mapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Compile(in.h, CompileOptions{})
+	want := []string{
+		`m.yaml:6:24: let.seen: date layout "2006-13-45" needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)`,
+		`m.yaml:8:5: skip[0]: expression gives string, want true or false`,
+		`m.yaml:10:20: user.email: unknown column "Emial" (did you mean "Email"?)`,
+		`m.yaml:11:31: user.firstName: invalid operation: + (mismatched types string and int)`,
+		`m.yaml:12:11: user.status: status() needs a statuses table in the mapping`,
+		`m.yaml:13:15: user.roles: no enum "plans" under enums in the mapping`,
+		`m.yaml:16:11: user.lastUsedDate: unknown column "Sen" (did you mean "Seen"?)`,
+		`m.yaml:18:17: licenses[0].names: enum() takes the table's name as text first: enum("roles", row.role)`,
+		`m.yaml:19:16: licenses[0].when: unknown column "Statue" (did you mean "State"?)`,
+		`m.yaml:21:35: licenses[1].lastUsedDate: cents(): separator ";" is not one of ".", ",", " ", "'"`,
+	}
+	if diff := cmp.Diff(want, errorLines(err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestRun(t *testing.T) {
+	in := newRows("email,first,status,plan,seen,kind",
+		"Ada@Example.com,Ada,on,Pro+Viewer,2025-01-02,human",
+		"ada@example.com,Ada,off,Pro,2025-03-04,human",
+		"bot@example.com,Bot,on,Pro,2025-03-04,bot",
+		"grace@example.com,Grace,off,,,human",
+		"grace@example.com,Gracie,off,Viewer,2024-01-01,human",
+	)
+	p := compile(t, `version: 1
+statuses:
+  active: [on]
+  deleted: [off]
+licenseStatuses:
+  active: [on]
+  inactive: [off]
+skip:
+  - when: row.kind == "bot"
+    reason: bots
+let:
+  seen: date(row.seen)
+user:
+  email: row.email
+  firstName: row.first
+  status: status(row.status)
+  externalStatus: row.status
+  lastUsedDate: seen
+licenses:
+  - names: list(row.plan, "+")
+    status: licenseStatus(row.status)
+    lastUsedDate: seen
+  - name: Unused
+    when: row.plan == "Enterprise"
+catalog:
+  Pro:
+    price: 8.75
+`, in)
+	res, err := p.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	price := int64(875)
+	want := &usersfile.File{
+		Users: []usersfile.User{
+			{Email: "ada@example.com", FirstName: "Ada", Status: "active", ExternalStatus: "on", LastUsedDate: "2025-03-04"},
+			{Email: "grace@example.com", FirstName: "Grace", Status: "deleted", ExternalStatus: "off", LastUsedDate: "2024-01-01"},
+		},
+		Licenses: []usersfile.License{
+			{Name: "Pro", PricePerUser: &price, Users: []usersfile.LicenseUser{
+				{Email: "ada@example.com", LicenseStatus: "active", LastUsedDate: "2025-03-04"},
+			}},
+			{Name: "Unused", Users: []usersfile.LicenseUser{}},
+			{Name: "Viewer", Users: []usersfile.LicenseUser{
+				{Email: "ada@example.com", LicenseStatus: "active", LastUsedDate: "2025-01-02"},
+				{Email: "grace@example.com", LicenseStatus: "inactive", LastUsedDate: "2024-01-01"},
+			}},
+		},
+	}
+	if diff := cmp.Diff(want, res.File); diff != "" {
+		t.Errorf("file (-want +got):\n%s", diff)
+	}
+	wantStats := Stats{Rows: 5, Skipped: 1, SkipRules: []SkipCount{{"bots", 1}}, Users: 2, Active: 1, Deleted: 1, Licenses: 3,
+		ByLicense: map[string]int{"Pro": 1, "Unused": 0, "Viewer": 2}}
+	if diff := cmp.Diff(wantStats, res.Stats); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	wantWarn := []string{`in.csv:6: grace@example.com has firstName "Gracie" here but "Grace" at line 5; keeping "Grace"`}
+	if diff := cmp.Diff(wantWarn, errorLines(ErrorList(res.Warnings).Err())); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunRowErrors(t *testing.T) {
+	mapping := `version: 1
+statuses:
+  active: [on]
+user:
+  email: email(row.email)
+  status: status(row.status)
+`
+	newIn := func() *rows {
+		return newRows("email,status",
+			"a@example.com,on",
+			"b@example.com,paused",
+			",on",
+			"c@example.com,on",
+		)
+	}
+	in := newIn()
+	p := compile(t, mapping, in)
+	res, err := p.Run(in, Options{OnError: Fail})
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("err = %v, want ErrRejected", err)
+	}
+	want := []string{
+		`in.csv:3:2: user.status: unknown status "paused": the mapping's statuses table does not list it`,
+		`in.csv:4:1: user.email: no email: Torii identifies users by email`,
+	}
+	var got []string
+	for _, e := range res.Errors {
+		got = append(got, e.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("row errors (-want +got):\n%s", diff)
+	}
+	if res.File != nil {
+		t.Errorf("a failed run returned a users file")
+	}
+	if h := HintOf(res.Errors[0]); h != `add "paused" under one of active in statuses` {
+		t.Errorf("hint = %q", h)
+	}
+
+	in = newIn()
+	res, err = p.Run(in, Options{OnError: Skip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Rejected != 2 || len(res.File.Users) != 2 {
+		t.Errorf("skip: rejected %d, users %d; want 2 and 2", res.Stats.Rejected, len(res.File.Users))
+	}
+
+	// MaxErrors caps what is kept; with Fail, reading stops there.
+	in = newIn()
+	res, _ = p.Run(in, Options{MaxErrors: 1})
+	if len(res.Errors) != 1 || res.Stats.Rows != 3 {
+		t.Errorf("MaxErrors 1: kept %d errors after %d rows; want 1 after 3", len(res.Errors), res.Stats.Rows)
+	}
+}
+
+func TestRunEmpty(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *rows
+		want string
+	}{
+		{"no records", newRows("email"), "in.csv: no records after the header: the users file would be empty"},
+		{"all skipped", newRows("email", "x"), "in.csv: skip rules dropped all 1 records: the users file would be empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := compile(t, "version: 1\nskip: [row.email == \"x\"]\nuser:\n  email: row.email\n", tt.in)
+			_, err := p.Run(tt.in, Options{})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("err = %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	tests := []struct{ in, want, err string }{
+		{" Ada@Example.COM ", "ada@example.com", ""},
+		{"mailto:a@example.com", "a@example.com", ""},
+		{"", "", ""},
+		{"ada", "", `invalid email "ada": want one @ between a name and a domain`},
+		{"a@b@example.com", "", `invalid email "a@b@example.com": want one @ between a name and a domain`},
+		{"ada lovelace@example.com", "", `invalid email "ada lovelace@example.com": contains a space or punctuation that addresses cannot`},
+		{"ada@localhost", "", `invalid email "ada@localhost": the domain needs a dot, as in example.com`},
+	}
+	for _, tt := range tests {
+		got, err := NormalizeEmail(tt.in)
+		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q, %s", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	got, err := List("E3 + Power BI Pro;; Visio ", "+", ";")
+	want := []string{"E3", "Power BI Pro", "Visio"}
+	if err != nil || !cmp.Equal(got, want) {
+		t.Errorf("List = %q, %v; want %q", got, err, want)
+	}
+	got, _ = List([]any{"a, b", "c"}, ",")
+	if !cmp.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("List of a list = %q", got)
+	}
+	if _, err := List(3.5); err == nil {
+		t.Errorf("List(3.5) gave no error")
+	}
+}

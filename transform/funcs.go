@@ -2,6 +2,7 @@ package transform
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -41,7 +42,11 @@ func functions(m *Mapping, loc *time.Location) []expr.Option {
 			if len(args) > 2 {
 				group = firstRune(args[2].(string))
 			}
-			return Cents(args[0], dec, group)
+			v, err := Cents(args[0], dec, group)
+			if errors.Is(err, ErrAmbiguous) {
+				err = &Hint{Err: err, Hint: `say which separator is decimal: cents(x, ".") or cents(x, ",")`}
+			}
+			return v, err
 		}, new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)),
 
 		expr.Function("date", func(args ...any) (any, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -50,7 +51,8 @@ func (c *cli) validate(name string, quiet bool) error {
 		return fmt.Errorf("%s:%v", name, err)
 	}
 	for _, v := range vs {
-		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", name, v)
+		pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
+		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
 	}
 	if len(vs) > 0 {
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %d problems; Torii would refuse or misread this file\n", name, len(vs))

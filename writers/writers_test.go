@@ -1,0 +1,70 @@
+package writers
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileReplacesAtomically(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "users.json")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// A failing write leaves the old file and no temporary file behind.
+	boom := errors.New("boom")
+	err := WriteFile(path, 0o600, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Errorf("after a failed write the file holds %q, want %q", got, "old")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d entries, want only the original file", len(entries))
+	}
+
+	if err := WriteFile(path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	st, _ := os.Stat(path)
+	if string(got) != "new" || st.Mode().Perm() != 0o600 {
+		t.Errorf("file holds %q with mode %v, want %q with 0600", got, st.Mode().Perm(), "new")
+	}
+}
+
+func TestWriteFileMissingFolder(t *testing.T) {
+	err := WriteFile(filepath.Join(t.TempDir(), "nope", "users.json"), 0o600, func(io.Writer) error { return nil })
+	if err == nil {
+		t.Fatal("writing into a missing folder succeeded")
+	}
+}
+
+func TestErrorsReport(t *testing.T) {
+	var b bytes.Buffer
+	err := ErrorsReport(&b, []ReportRow{
+		{Row: 3, Column: "Email", Field: "user.email", Message: "no email"},
+		{Row: 4, Column: "Status", Field: "user.status", Message: `unknown status "Archived", really`},
+	})
+	want := "row,column,field,message\n3,Email,user.email,no email\n4,Status,user.status,\"unknown status \"\"Archived\"\", really\"\n"
+	if err != nil || b.String() != want {
+		t.Errorf("report = %q, %v; want %q", b.String(), err, want)
+	}
+
+	b.Reset()
+	if err := ErrorsReport(&b, nil); err != nil || b.String() != "row,column,field,message\n" {
+		t.Errorf("empty report = %q, %v; want the header alone", b.String(), err)
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"errors"
 	"fmt"
@@ -118,11 +117,7 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	}
 	write := func(w io.Writer) error { return usersfile.Encode(w, res.File) }
 	if f.output == "" {
-		bw := bufio.NewWriterSize(c.stdout, 256<<10)
-		if err := write(bw); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
+		if err := write(c.stdout); err != nil {
 			return err
 		}
 	} else if err := writers.WriteFile(f.output, 0o600, write); err != nil {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/torii-transform/torii-transform/internal/toriifake"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
@@ -30,12 +32,22 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":  cmdExits,
+			"fake":   cmdFake,
+			"synced": cmdSynced,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Scripts refer to the bundled example and the golden cases by path.
 			root, err := filepath.Abs("../..")
 			env.Setenv("ROOT", root)
+			// Each script gets its own fake of Torii, and a state folder of its own.
+			fake := toriifake.New(fakeKey, fakeAccount)
+			env.Defer(fake.Close)
+			env.Values["fake"] = fake
+			env.Setenv("TORII_API_URL", fake.URL)
+			env.Setenv("TORII_API_KEY", fakeKey)
+			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
+			env.Setenv("FAKE_HOST", strings.TrimPrefix(fake.URL, "http://"))
 			return err
 		},
 	})
@@ -59,6 +71,61 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// The fake Torii's API key and app account, for scripts.
+const (
+	fakeKey     = "sk-fake-0123456789abcdef"
+	fakeAccount = 4242
+)
+
+// cmdFake changes the fake Torii's behaviour: fake fail ENDPOINT STATUS [MESSAGE],
+// fake drop ENDPOINT, or fake busy N (answer N syncs with 409). ENDPOINT is one of url,
+// storage, register, sync.
+func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
+	fake := ts.Value("fake").(*toriifake.Server)
+	endpoints := map[string]string{"url": toriifake.URL, "storage": toriifake.Storage, "register": toriifake.Register, "sync": toriifake.Sync, "org": toriifake.Org}
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | fake drop ENDPOINT | fake busy N")
+	}
+	switch args[0] {
+	case "fail":
+		status, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		fake.Fail(endpoints[args[1]], toriifake.Fault{Status: status, Message: strings.Join(args[3:], " ")})
+	case "drop":
+		fake.Fail(endpoints[args[1]], toriifake.Fault{Drop: true})
+	case "busy":
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		fake.Busy = n
+	default:
+		ts.Fatalf("unknown fake command %q", args[0])
+	}
+}
+
+// cmdSynced checks what the fake Torii synced: synced N [FILE] asserts N syncs, the
+// last of which carried FILE's bytes exactly. It also asserts that the API key never
+// reached the storage.
+func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
+	fake := ts.Value("fake").(*toriifake.Server)
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: synced N [FILE]")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	syncs := fake.Syncs()
+	if len(syncs) != n {
+		ts.Fatalf("%d syncs, want %d", len(syncs), n)
+	}
+	if len(args) > 1 && !bytes.Equal(syncs[n-1].Data, []byte(ts.ReadFile(args[1]))) {
+		ts.Fatalf("the last sync carried:\n%s\nwant %s", syncs[n-1].Data, args[1])
+	}
+	for _, r := range fake.Requests() {
+		if r.Endpoint == toriifake.Storage && (r.Authorization != "" || strings.Contains(r.URL, fakeKey)) {
+			ts.Fatalf("the API key reached the storage: %+v", r)
+		}
 	}
 }
 

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/writers"
+)
+
+// exitTrouble is diff's exit code for an error, as diff(1) has it: 1 means the files differ.
+const exitTrouble = 2
+
+type diffFlags struct {
+	convert convertFlags // -m and the input flags, to convert NEW from an export
+	format  string
+	limit   int
+}
+
+func (c *cli) diffCmd() *cobra.Command {
+	var f diffFlags
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW | diff OLD -m MAPPING [EXPORT|-]",
+		Short: "Show what replacing one users file with another changes in Torii",
+		Long: `Diff compares two users files as Torii sees them: users by email (whatever its case),
+licenses by name, license users by email. It lists the users removed (a sync removes them
+from the app in Torii), deactivated, reactivated, added and changed, the licenses removed,
+added and changed, and the seats removed, assigned and changed, after a summary.
+
+With -m, NEW is converted on the fly from an export (standard input when EXPORT is - or
+missing) with the mapping, as convert would, and nothing is written.
+
+Diff exits 0 when the files hold the same data, 1 when they differ and 2 on an error,
+such as a missing or invalid users file, as diff(1) does.`,
+		Example: `  torii-transform diff last_week.json users_file.json
+  torii-transform diff last_week.json -m slack.yaml export.csv
+  torii-transform diff --format markdown old.json new.json > comment.md`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.convert.mapping != "" {
+				if len(args) < 1 || len(args) > 2 {
+					return usageError{fmt.Errorf("diff -m takes the old users file and at most one export, got %d argument(s)", len(args))}
+				}
+				return nil
+			}
+			if len(args) != 2 {
+				return usageError{fmt.Errorf("diff takes two users files, got %d argument(s)", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			err := c.diff(cmd, &f, args)
+			var ee exitError
+			var ue usageError
+			if err == nil || errors.As(err, &ee) || errors.As(err, &ue) {
+				return err
+			}
+			c.printError(err)
+			return exitError{exitTrouble}
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.format, "format", "text", "output format: "+strings.Join(writers.DiffFormats, ", "))
+	fs.IntVar(&f.limit, "limit", 20, "list at most this many changes of each kind in text and markdown (0: all)")
+	fs.StringVarP(&f.convert.mapping, "mapping", "m", "", "convert NEW from an export with this mapping")
+	fs.StringVar(&f.convert.onError, "on-error", "fail", "with -m, what to do with a row that cannot be converted: fail or skip")
+	fs.IntVar(&f.convert.maxErrors, "max-errors", 20, "with -m, print at most this many row errors")
+	f.convert.input.register(cmd)
+	return cmd
+}
+
+func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
+	if !slices.Contains(writers.DiffFormats, f.format) {
+		return usageError{fmt.Errorf("--format: want one of %s, got %q", strings.Join(writers.DiffFormats, ", "), f.format)}
+	}
+	if f.limit < 0 {
+		return usageError{fmt.Errorf("--limit: want 0 or more, got %d", f.limit)}
+	}
+	newName := "-"
+	if len(args) == 2 {
+		newName = args[1]
+	}
+	if args[0] == "-" && newName == "-" {
+		return usageError{errors.New("only one of OLD and NEW can be standard input")}
+	}
+	old, err := c.readUsersFile(args[0])
+	if err != nil {
+		return err
+	}
+	var new *usersfile.File
+	if f.convert.mapping != "" {
+		new, err = c.convertForDiff(cmd, &f.convert, newName)
+	} else {
+		new, err = c.readUsersFile(newName)
+	}
+	if err != nil {
+		return err
+	}
+	d := usersfile.Compare(old, new)
+	opt := writers.DiffOptions{Limit: f.limit, Color: f.format == "text" && isTerminal(c.stdout)}
+	if err := writers.WriteDiff(c.stdout, d, f.format, opt); err != nil {
+		return err
+	}
+	if !d.Empty() {
+		return exitError{exitFail}
+	}
+	return nil
+}
+
+// convertForDiff runs the mapping over an export the way convert does, printing row
+// errors and warnings, and returns the users file without writing it.
+func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName string) (*usersfile.File, error) {
+	var onError transform.OnError
+	switch f.onError {
+	case "fail":
+		onError = transform.Fail
+	case "skip":
+		onError = transform.Skip
+	default:
+		return nil, usageError{fmt.Errorf("--on-error: want fail or skip, got %q", f.onError)}
+	}
+	if f.maxErrors < 1 {
+		return nil, usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}
+	}
+	res, in, err := c.runMapping(cmd, f, inputName, onError)
+	if res != nil {
+		c.printRowErrors(res.Errors, res.Stats.Rejected, f.maxErrors)
+		for _, w := range res.Warnings {
+			c.warnf("%v", w)
+		}
+	}
+	if errors.Is(err, transform.ErrRejected) {
+		return nil, fmt.Errorf("%s: %d of %d rows could not be converted", in.name, res.Stats.Rejected, res.Stats.Rows)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res.File, nil
+}
+
+// readUsersFile reads a users file ("-" is standard input) and checks it as validate
+// does: each violation is printed with its position, and the error counts them.
+func (c *cli) readUsersFile(name string) (*usersfile.File, error) {
+	r, closer, err := c.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if name == "-" {
+		name = stdinName
+	}
+	vs, err := usersfile.Validate(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%v", name, err)
+	}
+	for _, v := range vs {
+		pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
+		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
+	}
+	if len(vs) > 0 {
+		return nil, fmt.Errorf("%s: %d problems; Torii would refuse or misread this file", name, len(vs))
+	}
+	f, err := usersfile.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s:%v", name, err)
+	}
+	return f, nil
+}
+
+// isTerminal reports whether w is a terminal that accepts colour: not when NO_COLOR is set
+// (https://no-color.org).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == ""
+}

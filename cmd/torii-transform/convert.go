@@ -47,6 +47,7 @@ type convertFlags struct {
 	errorsReport string
 	maxErrors    int
 	quiet        bool
+	diff         string // a baseline users file to compare the new one with
 }
 
 func (c *cli) convertCmd() *cobra.Command {
@@ -72,6 +73,7 @@ A summary goes to standard error.`,
 	fs.StringVar(&f.errorsReport, "errors-report", "", "write every rejected row to this CSV file (row, column, field, message)")
 	fs.IntVar(&f.maxErrors, "max-errors", 20, "print at most this many row errors")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print no summary")
+	fs.StringVar(&f.diff, "diff", "", "compare the new users file with this one and print a summary of the changes to standard error")
 	f.input.register(cmd)
 	_ = cmd.MarkFlagRequired("mapping")
 	return cmd
@@ -93,6 +95,10 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	inputName := "-"
 	if len(args) == 1 {
 		inputName = args[0]
+	}
+	baseline, err := c.readBaseline(f.diff, inputName)
+	if err != nil {
+		return err
 	}
 	started := time.Now()
 	res, in, err := c.runMapping(cmd, f, inputName, onError)
@@ -125,6 +131,9 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	}
 	if !f.quiet {
 		c.summary(in, res, f.output, time.Since(started))
+	}
+	if baseline != nil {
+		return c.printDiffSummary(f.diff, baseline, res.File)
 	}
 	return nil
 }

@@ -185,3 +185,25 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == ""
 }
+
+// readBaseline reads the users file that convert --diff compares with, before the export
+// is read, so that a mistake in its name costs no conversion. It returns nil for "".
+func (c *cli) readBaseline(name, inputName string) (*usersfile.File, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if name == "-" && inputName == "-" {
+		return nil, usageError{errors.New("--diff: the export is read from standard input; give the baseline as a file")}
+	}
+	return c.readUsersFile(name)
+}
+
+// printDiffSummary prints to standard error the summary of the changes from the baseline
+// to the new file.
+func (c *cli) printDiffSummary(baselineName string, baseline, new *usersfile.File) error {
+	if baselineName == "-" {
+		baselineName = stdinName
+	}
+	fmt.Fprintf(c.stderr, "compared with %s:\n", baselineName)
+	return writers.DiffSummary(c.stderr, usersfile.Compare(baseline, new), writers.DiffOptions{Color: isTerminal(c.stderr)})
+}

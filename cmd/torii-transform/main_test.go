@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/torii-transform/torii-transform/internal/toriifake"
+	"github.com/torii-transform/torii-transform/writers"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
@@ -47,7 +48,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TORII_API_URL", fake.URL)
 			env.Setenv("TORII_API_KEY", fakeKey)
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
-			env.Setenv("FAKE_HOST", strings.TrimPrefix(fake.URL, "http://"))
+			// Where a push to the fake keeps its baseline.
+			env.Setenv("BASELINE", writers.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), strings.TrimPrefix(fake.URL, "http://"), fakeAccount))
 			return err
 		},
 	})

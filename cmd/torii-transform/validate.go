@@ -55,7 +55,7 @@ func (c *cli) validate(name string, quiet bool) error {
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
 	}
 	if len(vs) > 0 {
-		fmt.Fprintf(c.stderr, "torii-transform: %s: %d problems; Torii would refuse or misread this file\n", name, len(vs))
+		fmt.Fprintf(c.stderr, "torii-transform: %s: %s; Torii would refuse or misread this file\n", name, problems(len(vs)))
 		return exitError{exitFail}
 	}
 	if !quiet {
@@ -66,4 +66,11 @@ func (c *cli) validate(name string, quiet bool) error {
 		fmt.Fprintf(c.stderr, "%s: valid users file: %d users, %d licenses\n", name, len(f.Users), len(f.Licenses))
 	}
 	return nil
+}
+
+func problems(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }

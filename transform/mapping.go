@@ -19,6 +19,8 @@ import (
 type Mapping struct {
 	File        string
 	Name        string
+	Vendor      string // whose export it reads, for listings
+	Export      string // which export, and where in the vendor's console to get it
 	Description string
 	Input       Input
 	Let         []Named // in file order: a value may use those before it
@@ -178,7 +180,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 }
 
 func (d *decoder) mapping(n *yaml.Node) {
-	top := []string{"version", "name", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "user", "licenses", "catalog"}
+	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "user", "licenses", "catalog"}
 	hasUser := false
 	d.fields(n, "mapping", top, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -188,6 +190,10 @@ func (d *decoder) mapping(n *yaml.Node) {
 			}
 		case "name":
 			d.m.Name = d.str(v, "name")
+		case "vendor":
+			d.m.Vendor = d.str(v, "vendor")
+		case "export":
+			d.m.Export = d.str(v, "export")
 		case "description":
 			d.m.Description = d.str(v, "description")
 		case "input":

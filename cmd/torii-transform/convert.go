@@ -149,24 +149,34 @@ type input struct {
 // runMapping loads the mapping, opens the export, compiles the mapping against its header
 // and runs it.
 func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, onError transform.OnError) (*transform.Result, input, error) {
-	in := input{name: inputName}
 	override, err := f.input.overrides(cmd)
 	if err != nil {
-		return nil, in, err
+		return nil, input{name: inputName}, err
 	}
 	m, loadErr := loadMapping(f.mapping)
 	if m == nil {
-		return nil, in, loadErr
+		return nil, input{name: inputName}, loadErr
 	}
-	opt := override(m.Input)
 	r, closer, err := c.open(inputName)
 	if err != nil {
-		return nil, in, err
+		return nil, input{name: inputName}, err
 	}
 	defer closer.Close()
-	if in.name == "-" {
-		in.name = stdinName
+	if inputName == "-" {
+		inputName = stdinName
 	}
+	run := transform.Options{OnError: onError, MaxErrors: f.maxErrors}
+	if f.errorsReport != "" {
+		run.MaxErrors = 1_000_000 // the report is for fixing every row
+	}
+	return convertReader(m, loadErr, r, inputName, override(m.Input), run)
+}
+
+// convertReader reads the export in r, named name in messages, compiles the mapping
+// against its header and runs it. loadErr holds the mapping's structural problems, which
+// are reported together with its expressions' problems.
+func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string, opt readOptions, run transform.Options) (*transform.Result, input, error) {
+	in := input{name: name}
 	text, encoding := readers.Decode(r, opt.encoding)
 	csv, err := readers.NewCSV(text, in.name, opt.csv)
 	if err != nil {
@@ -175,31 +185,32 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	in.format, in.delimiter, in.encoding = "csv", csv.Delimiter(), encoding
 	prog, err := m.Compile(csv.Header(), transform.CompileOptions{Timezone: opt.timezone})
 	if loadErr != nil || err != nil {
-		// Every problem of the mapping at once: its structure, then its expressions.
-		var all transform.ErrorList
-		for _, e := range []error{loadErr, err} {
-			var list transform.ErrorList
-			if errors.As(e, &list) {
-				all = append(all, list...)
-			} else if e != nil {
-				all = append(all, e)
-			}
-		}
-		slices.SortStableFunc(all, func(a, b error) int {
-			var ea, eb *transform.Error
-			if !errors.As(a, &ea) || !errors.As(b, &eb) || ea.Pos.File != eb.Pos.File {
-				return 0
-			}
-			return cmp.Or(cmp.Compare(ea.Pos.Line, eb.Pos.Line), cmp.Compare(ea.Pos.Column, eb.Pos.Column))
-		})
-		return nil, in, all
+		return nil, in, mappingErrors(loadErr, err)
 	}
-	maxErrors := f.maxErrors
-	if f.errorsReport != "" {
-		maxErrors = 1_000_000 // the report is for fixing every row
-	}
-	res, err := prog.Run(csv, transform.Options{OnError: onError, MaxErrors: maxErrors})
+	res, err := prog.Run(csv, run)
 	return res, in, err
+}
+
+// mappingErrors merges a mapping's structural and expression problems, in the order of
+// their lines.
+func mappingErrors(errs ...error) error {
+	var all transform.ErrorList
+	for _, e := range errs {
+		var list transform.ErrorList
+		if errors.As(e, &list) {
+			all = append(all, list...)
+		} else if e != nil {
+			all = append(all, e)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b error) int {
+		var ea, eb *transform.Error
+		if !errors.As(a, &ea) || !errors.As(b, &eb) || ea.Pos.File != eb.Pos.File {
+			return 0
+		}
+		return cmp.Or(cmp.Compare(ea.Pos.Line, eb.Pos.Line), cmp.Compare(ea.Pos.Column, eb.Pos.Column))
+	})
+	return all
 }
 
 func loadMapping(path string) (*transform.Mapping, error) {

@@ -64,7 +64,8 @@ type CompileOptions struct {
 
 // Compile compiles every expression of m against h, the header of the input it will read.
 // It reports every problem at once, positioned in the mapping file: syntax and type
-// errors, columns the input does not have, unknown enums and helpers used wrongly.
+// errors, columns the input does not have, unknown enums and helpers used wrongly. With
+// a nil h, columns are not checked, and the program can only be linted, not run.
 func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	loc := opt.Timezone
 	if loc == nil {
@@ -228,7 +229,7 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				return
 			}
 			name, ok := n.Property.(*ast.StringNode)
-			if !ok {
+			if !ok || c.h == nil {
 				return
 			}
 			i, ok := c.h.Index(name.Value)

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/torii-transform/torii-transform/readers"
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+func (c *cli) lintCmd() *cobra.Command {
+	var export string
+	var in inputFlags
+	cmd := &cobra.Command{
+		Use:   "lint MAPPING...",
+		Short: "Check mapping files: every problem, with its line and column",
+		Long: `Lint checks each mapping (a file, or the name of a built-in mapping) and reports
+every problem with its line and column: unknown keys, expressions that do not compile,
+results of the wrong type, enum tables and helpers used wrongly. With --export, the
+columns the expressions read are checked against that export's header too. Lint exits 1
+when any mapping has a problem.`,
+		Example: `  torii-transform lint mapping.yaml
+  torii-transform lint --export export.csv mapping.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			override, err := in.overrides(cmd)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for _, name := range args {
+				if err := c.lint(name, export, override); err != nil {
+					c.printError(err)
+					failed++
+					continue
+				}
+				fmt.Fprintf(c.stderr, "%s: ok\n", name)
+			}
+			if failed > 0 {
+				return exitError{exitFail}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&export, "export", "", "check the columns against this export's header")
+	in.register(cmd)
+	return cmd
+}
+
+func (c *cli) lint(name, export string, override func(transform.Input) readOptions) error {
+	m, loadErr := loadMapping(name)
+	if m == nil {
+		return loadErr
+	}
+	var h *transform.Header
+	opt := override(m.Input)
+	if export != "" {
+		r, closer, err := c.open(export)
+		if err != nil {
+			return err
+		}
+		defer closer.Close()
+		text, _ := readers.Decode(r, opt.encoding)
+		csv, err := readers.NewCSV(text, displayName(export), opt.csv)
+		if err != nil {
+			return err
+		}
+		h = csv.Header()
+	}
+	_, err := m.Compile(h, transform.CompileOptions{Timezone: opt.timezone})
+	if loadErr != nil || err != nil {
+		return mappingErrors(loadErr, err)
+	}
+	return nil
+}

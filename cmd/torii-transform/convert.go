@@ -259,6 +259,15 @@ type readOptions struct {
 	timezone *time.Location
 }
 
+// readOptionsOf is how a mapping reads its export when no flag overrides it.
+func readOptionsOf(in transform.Input) readOptions {
+	return readOptions{
+		csv:      readers.CSVOptions{Delimiter: in.Delimiter, SkipRows: in.SkipRows, LazyQuotes: in.LazyQuotes},
+		encoding: in.Encoding,
+		timezone: in.Timezone,
+	}
+}
+
 // overrides checks the input flags the user set and returns a function that applies
 // them over a mapping's input defaults. Flags are checked before anything is read, so
 // that a mistake on the command line is reported as one.
@@ -300,11 +309,7 @@ func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOp
 		set = append(set, func(o *readOptions) { o.timezone = loc })
 	}
 	return func(in transform.Input) readOptions {
-		o := readOptions{
-			csv:      readers.CSVOptions{Delimiter: in.Delimiter, SkipRows: in.SkipRows, LazyQuotes: in.LazyQuotes},
-			encoding: in.Encoding,
-			timezone: in.Timezone,
-		}
+		o := readOptionsOf(in)
 		for _, fn := range set {
 			fn(&o)
 		}

@@ -1,7 +1,6 @@
 package usersfile
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 )
@@ -129,7 +128,9 @@ func (d *Diff) Count(k Kind) int {
 // Compare expects files that pass Validate. In one that does not, the first user, license
 // or license user with a key counts and later ones with the same key are ignored.
 //
-// Compare takes time and memory linear in the files' size.
+// Compare uses memory linear in the files' size, and no maps: it walks both files' users
+// in order of email, as a merge does. For files in the canonical order of Sort, as convert
+// writes them, its time is linear too; other files are sorted first, in n log n.
 func Compare(old, new *File) *Diff {
 	if old == nil {
 		old = &File{}
@@ -152,33 +153,30 @@ func Compare(old, new *File) *Diff {
 	return d
 }
 
-// side is one file with its users' lowercased emails and an index by them.
+// side is one file with its users' lowercased emails, in order.
 type side struct {
 	f     *File
-	keys  []string         // lowercased email of each user
-	index map[string]int32 // lowercased email → index of the first user with it
+	keys  []string // lowercased email of each user
+	order []int32  // indexes of the users in order of key; of users with the same key, the first
 }
 
 func newSide(f *File) *side {
-	s := &side{f: f, keys: make([]string, len(f.Users)), index: make(map[string]int32, len(f.Users))}
+	s := &side{f: f, keys: make([]string, len(f.Users))}
 	for i := range f.Users {
-		k := strings.ToLower(f.Users[i].Email) // no allocation when already lowercase
-		s.keys[i] = k
-		if _, dup := s.index[k]; !dup {
-			s.index[k] = int32(i)
-		}
+		s.keys[i] = strings.ToLower(f.Users[i].Email) // no allocation when already lowercase
 	}
+	s.order = order(s.keys)
 	return s
 }
 
 // status returns the status of the user with lowercased email k as Torii stores it, or
 // "" when the file has no such user.
 func (s *side) status(k string) string {
-	i, ok := s.index[k]
+	n, ok := slices.BinarySearchFunc(s.order, k, func(i int32, k string) int { return strings.Compare(s.keys[i], k) })
 	if !ok {
 		return ""
 	}
-	return effectiveStatus(s.f.Users[i].Status)
+	return effectiveStatus(s.f.Users[s.order[n]].Status)
 }
 
 func effectiveStatus(s string) string {
@@ -203,54 +201,76 @@ func (c *comparer) add(k Kind, ch Change) {
 func (c *comparer) users() {
 	o, n := c.old, c.new
 	c.sum.UsersBefore, c.sum.UsersAfter = len(o.f.Users), len(n.f.Users)
-	for i := range o.f.Users {
-		if o.index[o.keys[i]] == int32(i) && effectiveStatus(o.f.Users[i].Status) == StatusActive {
-			c.sum.ActiveBefore++
-		}
-	}
-	matched := make([]bool, len(o.f.Users))
-	for _, j := range order(n.keys) {
-		if n.index[n.keys[j]] != j {
-			continue // a later duplicate
-		}
-		nu := &n.f.Users[j]
-		k := n.keys[j]
-		newStatus := effectiveStatus(nu.Status)
-		if newStatus == StatusActive {
-			c.sum.ActiveAfter++
-		}
-		i, ok := o.index[k]
-		if !ok {
-			c.add(UserAdded, Change{Email: nu.Email, New: newStatus, key: k})
-			c.sum.UsersAdded++
-			continue
-		}
-		matched[i] = true
-		ou := &o.f.Users[i]
-		if oldStatus := effectiveStatus(ou.Status); oldStatus != newStatus {
-			c.add(UserStatus, Change{Email: nu.Email, Field: "status", Old: oldStatus, New: newStatus, key: k})
-			switch {
-			case oldStatus == StatusActive:
-				c.sum.Deactivated++
-				c.sum.Removals++
-			case newStatus == StatusActive:
-				c.sum.Reactivated++
+	join(o.keys, o.order, n.keys, n.order, func(i, j int32) {
+		var ou, nu *User
+		oldStatus, newStatus := "", ""
+		if i >= 0 {
+			ou = &o.f.Users[i]
+			if oldStatus = effectiveStatus(ou.Status); oldStatus == StatusActive {
+				c.sum.ActiveBefore++
 			}
 		}
-		if c.userFields(ou, nu, k) {
-			c.sum.UsersChanged++
+		if j >= 0 {
+			nu = &n.f.Users[j]
+			if newStatus = effectiveStatus(nu.Status); newStatus == StatusActive {
+				c.sum.ActiveAfter++
+			}
 		}
-	}
-	for _, i := range order(o.keys) {
-		if matched[i] || o.index[o.keys[i]] != i {
-			continue
+		switch {
+		case nu == nil:
+			c.add(UserRemoved, Change{Email: ou.Email, Old: oldStatus, key: o.keys[i]})
+			c.sum.UsersRemoved++
+			if oldStatus == StatusActive {
+				c.sum.Removals++
+			}
+		case ou == nil:
+			c.add(UserAdded, Change{Email: nu.Email, New: newStatus, key: n.keys[j]})
+			c.sum.UsersAdded++
+		default:
+			k := n.keys[j]
+			if oldStatus != newStatus {
+				c.add(UserStatus, Change{Email: nu.Email, Field: "status", Old: oldStatus, New: newStatus, key: k})
+				switch {
+				case oldStatus == StatusActive:
+					c.sum.Deactivated++
+					c.sum.Removals++
+				case newStatus == StatusActive:
+					c.sum.Reactivated++
+				}
+			}
+			if c.userFields(ou, nu, k) {
+				c.sum.UsersChanged++
+			}
 		}
-		ou := &o.f.Users[i]
-		st := effectiveStatus(ou.Status)
-		c.add(UserRemoved, Change{Email: ou.Email, Old: st, key: o.keys[i]})
-		c.sum.UsersRemoved++
-		if st == StatusActive {
-			c.sum.Removals++
+	})
+}
+
+// join walks two lists of keys in the given orders (ascending, without repeated keys)
+// together, and calls fn with the index of each key in both, or -1 on the side that does
+// not have it, in ascending order of key. It is a merge join: linear, and with no index.
+func join(oldKeys []string, oldOrder []int32, newKeys []string, newOrder []int32, fn func(i, j int32)) {
+	a, b := 0, 0
+	for a < len(oldOrder) || b < len(newOrder) {
+		c := 0
+		switch {
+		case a == len(oldOrder):
+			c = 1
+		case b == len(newOrder):
+			c = -1
+		default:
+			c = strings.Compare(oldKeys[oldOrder[a]], newKeys[newOrder[b]])
+		}
+		switch {
+		case c < 0:
+			fn(oldOrder[a], -1)
+			a++
+		case c > 0:
+			fn(-1, newOrder[b])
+			b++
+		default:
+			fn(oldOrder[a], newOrder[b])
+			a++
+			b++
 		}
 	}
 }
@@ -344,7 +364,6 @@ func (c *comparer) licenses() {
 			c.sum.LicensesRemoved++
 		}
 	}
-	seats := &seatComparer{c: c, index: make(map[string]int32)}
 	for _, j := range byName(n) {
 		nl := &n[j]
 		if newByName[nl.Name] != j {
@@ -369,67 +388,43 @@ func (c *comparer) licenses() {
 		if changed {
 			c.sum.LicensesChanged++
 		}
-		seats.compare(ol, nl)
+		c.seats(ol, nl)
 	}
 }
 
-// seatComparer compares the users of a license present in both files. Its index is
-// reused from license to license.
-type seatComparer struct {
-	c     *comparer
-	index map[string]int32
-}
-
-func (s *seatComparer) compare(ol, nl *License) {
-	c := s.c
-	clear(s.index)
-	oldKeys := make([]string, len(ol.Users))
-	for i := range ol.Users {
-		k := strings.ToLower(ol.Users[i].Email)
-		oldKeys[i] = k
-		if _, dup := s.index[k]; !dup {
-			s.index[k] = int32(i)
+// seats compares the users of a license that both files have.
+func (c *comparer) seats(ol, nl *License) {
+	keys := func(us []LicenseUser) ([]string, []int32) {
+		k := make([]string, len(us))
+		for i := range us {
+			k[i] = strings.ToLower(us[i].Email)
 		}
+		return k, order(k)
 	}
-	newKeys := make([]string, len(nl.Users))
-	for j := range nl.Users {
-		newKeys[j] = strings.ToLower(nl.Users[j].Email)
-	}
-	matched := make([]bool, len(ol.Users))
-	prev := ""
-	for n, j := range order(newKeys) {
-		k := newKeys[j]
-		if n > 0 && k == prev {
-			continue // a later duplicate: order keeps the first one first
-		}
-		prev = k
-		nu := &nl.Users[j]
-		newStatus := licenseStatus(nu.LicenseStatus, c.new, k)
-		i, ok := s.index[k]
-		if !ok {
-			c.add(SeatAssigned, Change{Email: nu.Email, License: nl.Name, New: optString(newStatus), key: k})
+	oldKeys, oldOrder := keys(ol.Users)
+	newKeys, newOrder := keys(nl.Users)
+	join(oldKeys, oldOrder, newKeys, newOrder, func(i, j int32) {
+		switch {
+		case j < 0:
+			ou := &ol.Users[i]
+			c.add(SeatRemoved, Change{Email: ou.Email, License: ol.Name, Old: optString(licenseStatus(ou.LicenseStatus, c.old, oldKeys[i])), key: oldKeys[i]})
+			c.sum.SeatsRemoved++
+		case i < 0:
+			nu := &nl.Users[j]
+			c.add(SeatAssigned, Change{Email: nu.Email, License: nl.Name, New: optString(licenseStatus(nu.LicenseStatus, c.new, newKeys[j])), key: newKeys[j]})
 			c.sum.SeatsAssigned++
-			continue
+		default:
+			ou, nu, k := &ol.Users[i], &nl.Users[j], newKeys[j]
+			if os, ns := licenseStatus(ou.LicenseStatus, c.old, k), licenseStatus(nu.LicenseStatus, c.new, k); os != ns {
+				c.add(SeatField, Change{Email: nu.Email, License: nl.Name, Field: "licenseStatus", Old: optString(os), New: optString(ns), key: k})
+				c.sum.SeatsChanged++
+			}
+			if ou.LastUsedDate != nu.LastUsedDate {
+				c.add(SeatField, Change{Email: nu.Email, License: nl.Name, Field: "lastUsedDate", Old: optString(ou.LastUsedDate), New: optString(nu.LastUsedDate), key: k})
+				c.sum.SeatsChanged++
+			}
 		}
-		matched[i] = true
-		ou := &ol.Users[i]
-		if oldStatus := licenseStatus(ou.LicenseStatus, c.old, k); oldStatus != newStatus {
-			c.add(SeatField, Change{Email: nu.Email, License: nl.Name, Field: "licenseStatus", Old: optString(oldStatus), New: optString(newStatus), key: k})
-			c.sum.SeatsChanged++
-		}
-		if ou.LastUsedDate != nu.LastUsedDate {
-			c.add(SeatField, Change{Email: nu.Email, License: nl.Name, Field: "lastUsedDate", Old: optString(ou.LastUsedDate), New: optString(nu.LastUsedDate), key: k})
-			c.sum.SeatsChanged++
-		}
-	}
-	for _, i := range order(oldKeys) {
-		if matched[i] || s.index[oldKeys[i]] != i {
-			continue
-		}
-		ou := &ol.Users[i]
-		c.add(SeatRemoved, Change{Email: ou.Email, License: ol.Name, Old: optString(licenseStatus(ou.LicenseStatus, c.old, oldKeys[i])), key: oldKeys[i]})
-		c.sum.SeatsRemoved++
-	}
+	})
 }
 
 // licenseStatus returns a license user's status as Torii stores it: the one written, else
@@ -441,18 +436,22 @@ func licenseStatus(written string, s *side, k string) string {
 	return s.status(k)
 }
 
-// order returns the indexes of keys in ascending order of key, equal keys in index order.
+// order returns the indexes of keys in ascending order of key, leaving out every index
+// whose key an earlier index has. Keys already in order, as in a file that Sort put in its
+// canonical order, cost one pass; others are sorted.
 func order(keys []string) []int32 {
 	idx := make([]int32, len(keys))
 	sorted := true
 	for i := range idx {
 		idx[i] = int32(i)
-		if i > 0 && keys[i-1] > keys[i] {
+		if i > 0 && keys[i-1] >= keys[i] {
 			sorted = false
 		}
 	}
-	if !sorted {
-		slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
+	if sorted {
+		return idx
 	}
-	return idx
+	slices.SortStableFunc(idx, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
+	// The stable sort keeps the first index of a key first: drop the ones after it.
+	return slices.CompactFunc(idx, func(a, b int32) bool { return keys[a] == keys[b] })
 }

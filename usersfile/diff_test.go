@@ -283,3 +283,14 @@ func addSeat(f *File, license string, lu LicenseUser) {
 		}
 	}
 }
+
+// BenchmarkCompare compares two files of 100,000 users; bench/diff measures a million.
+func BenchmarkCompare(b *testing.B) {
+	old, new := generatePair(100_000, 7)
+	old.Sort()
+	new.Sort()
+	b.ReportAllocs()
+	for b.Loop() {
+		Compare(old, new)
+	}
+}

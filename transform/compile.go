@@ -233,6 +233,9 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				return
 			}
 			i, ok := c.h.Index(name.Value)
+			if !ok && n.Optional {
+				return // row?.x: a column that some versions of the export lack
+			}
 			if !ok {
 				c.errorAt(ce.expr, n.Property.Location().From, ce.field, "unknown column %q%s", name.Value, c.columnHint(name.Value))
 				return

@@ -231,7 +231,6 @@ catalog:
 			{Name: "Pro", PricePerUser: &price, Users: []usersfile.LicenseUser{
 				{Email: "ada@example.com", LicenseStatus: "active", LastUsedDate: "2025-03-04"},
 			}},
-			{Name: "Unused", Users: []usersfile.LicenseUser{}},
 			{Name: "Viewer", Users: []usersfile.LicenseUser{
 				{Email: "ada@example.com", LicenseStatus: "active", LastUsedDate: "2025-01-02"},
 				{Email: "grace@example.com", LicenseStatus: "inactive", LastUsedDate: "2024-01-01"},
@@ -241,8 +240,8 @@ catalog:
 	if diff := cmp.Diff(want, res.File); diff != "" {
 		t.Errorf("file (-want +got):\n%s", diff)
 	}
-	wantStats := Stats{Rows: 5, Skipped: 1, SkipRules: []SkipCount{{"bots", 1}}, Users: 2, Active: 1, Deleted: 1, Licenses: 3,
-		ByLicense: map[string]int{"Pro": 1, "Unused": 0, "Viewer": 2}}
+	wantStats := Stats{Rows: 5, Skipped: 1, SkipRules: []SkipCount{{"bots", 1}}, Users: 2, Active: 1, Deleted: 1, Licenses: 2,
+		ByLicense: map[string]int{"Pro": 1, "Viewer": 2}}
 	if diff := cmp.Diff(wantStats, res.Stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}

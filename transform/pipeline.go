@@ -163,13 +163,9 @@ type person struct {
 
 func newMerger(p *Program) *merger {
 	m := &merger{p: p, users: map[string]*person{}, licenses: map[string]map[string]*usersfile.LicenseUser{}}
-	// Every license the mapping names is in the file, even with no seats assigned:
-	// leaving it out would tell Torii the license is gone.
-	for _, r := range p.Mapping.Licenses {
-		if r.Name != "" {
-			m.licenses[r.Name] = map[string]*usersfile.LicenseUser{}
-		}
-	}
+	// A license is in the file when a row grants it, or when the catalog declares it: its
+	// price and unassigned seats matter even when nobody holds it. A rule that grants
+	// nothing in this export adds nothing, since its column may not even be in it.
 	for name := range p.Mapping.Catalog {
 		m.licenses[name] = map[string]*usersfile.LicenseUser{}
 	}

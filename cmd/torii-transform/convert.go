@@ -213,14 +213,6 @@ func mappingErrors(errs ...error) error {
 	return all
 }
 
-func loadMapping(path string) (*transform.Mapping, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fileError(path, err)
-	}
-	return transform.Load(path, data)
-}
-
 // fileError words an error opening a file the user named.
 func fileError(path string, err error) error {
 	switch {

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/torii-transform/torii-transform/mappings"
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+// builtinName reports whether name picks a built-in mapping: a bare name (no folder, no
+// .yaml or .yml) that one of them has. Anything else is a file.
+func builtinName(name string) (string, bool) {
+	if strings.ContainsRune(name, filepath.Separator) || strings.ContainsRune(name, '/') ||
+		filepath.Ext(name) == ".yaml" || filepath.Ext(name) == ".yml" {
+		return "", false
+	}
+	return name, slices.Contains(mappings.Names(), name)
+}
+
+func builtinFS() fs.FS { return mappings.FS() }
+
+// loadMapping reads the mapping a -m names: a built-in by its name, else a file. Its
+// structural problems come back with a mapping that Compile can still check (see
+// transform.Load); a nil mapping means it could not be read at all.
+func loadMapping(name string) (*transform.Mapping, error) {
+	if b, ok := builtinName(name); ok {
+		data, _ := mappings.Source(b)
+		return transform.Load("mappings/"+b+".yaml", data)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		err = fileError(name, err)
+		if !strings.ContainsAny(name, `/\.`) {
+			return nil, &transform.Hint{Err: err, Hint: "built-in mappings: " + strings.Join(mappings.Names(), ", ")}
+		}
+		return nil, err
+	}
+	return transform.Load(name, data)
+}
+
+func (c *cli) mappingsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mappings",
+		Short: "List and show the built-in mappings",
+		Long: `The built-in mappings convert the exports that well-known admin consoles produce. Pick
+one with -m NAME; print one with 'mappings show NAME' to copy and adapt it.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return c.listMappings() },
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List the built-in mappings: name, vendor and the export each reads",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return c.listMappings() },
+	}, &cobra.Command{
+		Use:   "show NAME",
+		Short: "Print a built-in mapping",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, ok := mappings.Source(args[0])
+			if !ok {
+				return &transform.Hint{
+					Err:  fmt.Errorf("no built-in mapping %q", args[0]),
+					Hint: "built-in mappings: " + strings.Join(mappings.Names(), ", "),
+				}
+			}
+			_, err := c.stdout.Write(data)
+			return err
+		},
+	})
+	return cmd
+}
+
+func (c *cli) listMappings() error {
+	for _, name := range mappings.Names() {
+		m, err := loadMapping(name)
+		if m == nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%-18s %-22s %s\n", name, m.Vendor, m.Export)
+	}
+	return nil
+}

@@ -74,7 +74,13 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := &compiler{m: m, h: h, env: map[string]any{"row": map[string]string{}}}
+	// Tabular rows are text, so that mixing text and numbers is a compile error; JSON
+	// records hold any JSON value.
+	var row any = map[string]string{}
+	if h != nil && h.Kind == Objects {
+		row = map[string]any{}
+	}
+	c := &compiler{m: m, h: h, env: map[string]any{"row": row}}
 	c.opts = append(c.opts, functions(m, loc)...)
 	p := &Program{Mapping: m, Header: h}
 
@@ -233,10 +239,20 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				return
 			}
 			i, ok := c.h.Index(name.Value)
-			if !ok && n.Optional {
+			switch {
+			case !ok && n.Optional:
 				return // row?.x: a column that some versions of the export lack
-			}
-			if !ok {
+			case !ok && c.h.Kind == Objects && c.h.Sampled == 0:
+				// No records to learn the keys from: the run reports that instead.
+				return
+			case !ok && c.h.Kind == Objects:
+				c.errs = append(c.errs, &Error{Pos: ce.expr.at(n.Property.Location().From), Err: &Hint{
+					Err: fmt.Errorf("%s: unknown key %q%s", ce.field, name.Value, c.columnHint(name.Value)),
+					Hint: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
+						c.h.Sampled, name.Value),
+				}})
+				return
+			case !ok:
 				c.errorAt(ce.expr, n.Property.Location().From, ce.field, "unknown column %q%s", name.Value, c.columnHint(name.Value))
 				return
 			}

@@ -56,12 +56,10 @@ func (p *Program) NewEvaluator() *Evaluator {
 // eval runs the mapping on one record. A record that fails gives a *RowError.
 func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
 	*out = rowResult{line: rec.Line, skipped: -1, grants: out.grants[:0]}
-	for i, name := range ev.p.Header.Names {
-		if i < len(rec.Values) {
-			ev.row[name] = rec.Values[i]
-		} else {
-			ev.row[name] = ""
-		}
+	if ev.p.Header.Kind == Objects {
+		ev.env["row"] = rec.Object
+	} else {
+		ev.setRow(rec)
 	}
 	// A let that fails is reported only if no skip rule drops the row: rules exist
 	// precisely for the rows (bots, blank lines) whose values do not parse.
@@ -90,6 +88,16 @@ func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
 		return err
 	}
 	return ev.licenses(rec, out)
+}
+
+func (ev *Evaluator) setRow(rec *Record) {
+	for i, name := range ev.p.Header.Names {
+		if i < len(rec.Values) {
+			ev.row[name] = rec.Values[i]
+		} else {
+			ev.row[name] = ""
+		}
+	}
 }
 
 func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {

@@ -38,7 +38,9 @@ type Mapping struct {
 // Input holds a mapping's defaults for reading its export. Command-line flags override
 // them. Zero values mean "detect" or "the reader's default".
 type Input struct {
-	Format      string
+	Format      string // csv, xlsx, json or ndjson; "" detects it
+	Sheet       string // XLSX: a sheet's name or 1-based position
+	Path        string // JSON: the dotted path of the records' array
 	Delimiter   rune
 	Encoding    string
 	SkipRows    int
@@ -46,6 +48,9 @@ type Input struct {
 	Timezone    *time.Location
 	TimezonePos Pos
 }
+
+// Formats are the input formats a mapping can name.
+var Formats = []string{"csv", "xlsx", "json", "ndjson"}
 
 // Expr is the source of one expression and where it is in the mapping file.
 type Expr struct {
@@ -248,15 +253,19 @@ func (d *decoder) str(v *yaml.Node, what string) string {
 }
 
 func (d *decoder) input(n *yaml.Node) {
-	known := []string{"format", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone"}
+	known := []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone"}
 	in := &d.m.Input
 	d.fields(n, "input", known, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "format":
 			in.Format = d.str(v, "input.format")
-			if !slices.Contains([]string{"csv"}, in.Format) {
-				d.errorf(v, "input.format: unknown format %q (want csv)", in.Format)
+			if !slices.Contains(Formats, in.Format) {
+				d.errorf(v, "input.format: unknown format %q (want %s)", in.Format, strings.Join(Formats, ", "))
 			}
+		case "sheet":
+			in.Sheet = d.str(v, "input.sheet")
+		case "path":
+			in.Path = d.str(v, "input.path")
 		case "delimiter":
 			s := d.str(v, "input.delimiter")
 			if s == `\t` || s == "tab" {

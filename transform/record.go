@@ -7,13 +7,27 @@ type Reader interface {
 	Read() (*Record, error)
 }
 
+// Kind says what the records of an input hold.
+type Kind int
+
+const (
+	// Tabular records hold one text value per column (CSV, XLSX).
+	Tabular Kind = iota
+	// Objects records hold a decoded JSON object, nested values included. The header's
+	// names are the top-level keys seen in the records the reader sampled.
+	Objects
+)
+
 // Header is the ordered column names of one input, shared by all of its records.
 type Header struct {
 	File  string // the input's name as the user gave it ("-" for stdin)
 	Sheet string // spreadsheet inputs only
-	Line  int    // where the header is: line (CSV) or row (XLSX)
+	Line  int    // where the header is: line (CSV) or row (XLSX); for Objects, where the first record starts
 	Names []string
-	index map[string]int
+	Kind  Kind
+	// Sampled is, for Objects, how many records the names were gathered from.
+	Sampled int
+	index   map[string]int
 }
 
 // NewHeader returns a header for the named columns. Names are expected to be unique;
@@ -43,9 +57,12 @@ type Loc struct{ Line, Column int32 }
 // Record is one row of an input. Values are in the header's column order.
 type Record struct {
 	Header *Header
-	Values []string
-	Line   int   // line (CSV) or row (XLSX) where the record starts
-	Locs   []Loc // where each value starts; nil means value i is at column i+1 of Line
+	Values []string       // Tabular inputs
+	Object map[string]any // Objects inputs: strings, json.Number, bool, nil, []any, map[string]any
+	Line   int            // line (CSV, JSON) or row (XLSX) where the record starts
+	// Locs says where each value starts; nil means value i is at column i+1 of Line.
+	// For Objects, Locs[0] is where the record starts.
+	Locs []Loc
 }
 
 // Get returns the value of the named column, and whether the input has that column.
@@ -60,6 +77,12 @@ func (r *Record) Get(name string) (string, bool) {
 // Pos returns the position of value i, or of the record's start when i is out of range.
 func (r *Record) Pos(i int) Pos {
 	p := Pos{File: r.Header.File, Sheet: r.Header.Sheet, Line: r.Line}
+	if r.Object != nil {
+		if len(r.Locs) > 0 {
+			p.Line, p.Column = int(r.Locs[0].Line), int(r.Locs[0].Column)
+		}
+		return p
+	}
 	switch {
 	case i < 0 || i >= len(r.Values):
 	case r.Locs != nil && i < len(r.Locs):

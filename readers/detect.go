@@ -1,0 +1,176 @@
+package readers
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+// Format is an input format.
+type Format string
+
+// The formats an input can have.
+const (
+	FormatCSV    Format = "csv"
+	FormatXLSX   Format = "xlsx"
+	FormatJSON   Format = "json"
+	FormatNDJSON Format = "ndjson"
+)
+
+// Formats are the formats' names, as --format and a mapping's input.format give them.
+var Formats = transform.Formats
+
+// FormatOf returns the format a file name's extension says, or "" when it says none.
+// An old .xls is taken for XLSX, whose reader explains what to do with it.
+func FormatOf(name string) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv", ".tab", ".txt", ".psv":
+		return FormatCSV
+	case ".xlsx", ".xlsm", ".xls":
+		return FormatXLSX
+	case ".json":
+		return FormatJSON
+	case ".ndjson", ".jsonl", ".ldjson":
+		return FormatNDJSON
+	}
+	return ""
+}
+
+// Sniff returns the format the first bytes of an input say: a zip archive (or a compound
+// file, as old and encrypted workbooks are) is XLSX; text starting with [ is JSON; text
+// starting with { is NDJSON when its first line is a whole JSON value and another line
+// follows, else JSON; anything else is CSV. head is raw bytes; a byte-order mark and
+// leading spaces are skipped, and UTF-16 text is looked at as such.
+func Sniff(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return FormatXLSX
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		// UTF-16: keep the ASCII bytes, which is all the sniffing looks at.
+		head = bytes.ReplaceAll(head[2:], []byte{0}, nil)
+	}
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case bytes.HasPrefix(head, []byte("[")):
+		return FormatJSON
+	case bytes.HasPrefix(head, []byte("{")):
+		first, rest, ok := bytes.Cut(head, []byte("\n"))
+		if ok && json.Valid(first) && bytes.HasPrefix(bytes.TrimLeft(rest, " \t\r\n"), []byte("{")) {
+			return FormatNDJSON
+		}
+		return FormatJSON
+	}
+	return FormatCSV
+}
+
+// Options say how to read an input. Zero values mean detect, or the reader's default.
+type Options struct {
+	Format   Format
+	Encoding string // text formats: see Decode
+	CSV      CSVOptions
+	XLSX     XLSXOptions
+	JSON     JSONOptions // Lines is set from the format
+}
+
+// Input is an opened input: its records, its header and what was found out about it.
+type Input struct {
+	transform.Reader
+	Header    *transform.Header
+	Format    Format
+	Encoding  string // text formats
+	Delimiter rune   // CSV
+	Sheet     string // XLSX
+	Path      string // JSON: where the records are, as given or found
+	close     func() error
+}
+
+// Close releases what the reader holds. It does not close the input it was given.
+func (in *Input) Close() error {
+	if in.close == nil {
+		return nil
+	}
+	return in.close()
+}
+
+// sniffSize is how much of an input Sniff is shown.
+const sniffSize = 4096
+
+// Open detects the format of an input (opt.Format, else name's extension, else its
+// content) and reads it up to its first record. name is the input's name in positions.
+// A workbook needs random access: when r is not an *os.File it is read whole first.
+// Open never closes r.
+func Open(r io.Reader, name string, opt Options) (*Input, error) {
+	format := opt.Format
+	if format == "" {
+		format = FormatOf(name)
+	}
+	var br *bufio.Reader
+	if format == "" {
+		br = bufio.NewReaderSize(r, 64<<10)
+		head, err := br.Peek(sniffSize)
+		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, &transform.Error{Pos: transform.Pos{File: name}, Err: err}
+		}
+		format = Sniff(head)
+		r = br
+	}
+	in := &Input{Format: format}
+	switch format {
+	case FormatXLSX:
+		ra, size, err := readerAt(r, br, name)
+		if err != nil {
+			return nil, err
+		}
+		x, err := NewXLSX(ra, size, name, opt.XLSX)
+		if err != nil {
+			return nil, err
+		}
+		in.Reader, in.Header, in.Sheet, in.close = x, x.Header(), x.Sheet(), x.Close
+	case FormatCSV:
+		text, enc := Decode(r, opt.Encoding)
+		c, err := NewCSV(text, name, opt.CSV)
+		if err != nil {
+			return nil, err
+		}
+		in.Reader, in.Header, in.Encoding, in.Delimiter = c, c.Header(), enc, c.Delimiter()
+	case FormatJSON, FormatNDJSON:
+		text, enc := Decode(r, opt.Encoding)
+		jo := opt.JSON
+		jo.Lines = format == FormatNDJSON
+		j, err := NewJSON(text, name, jo)
+		if err != nil {
+			return nil, err
+		}
+		in.Reader, in.Header, in.Encoding, in.Path = j, j.Header(), enc, j.Path()
+	default:
+		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	return in, nil
+}
+
+// readerAt gives random access to an input: a file as it is, anything else read whole,
+// up to the most a workbook may unpack to.
+func readerAt(r io.Reader, br *bufio.Reader, name string) (io.ReaderAt, int64, error) {
+	if f, ok := r.(*os.File); ok && br == nil {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return f, st.Size(), nil
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxXLSXUnpacked+1))
+	if err != nil {
+		return nil, 0, &transform.Error{Pos: transform.Pos{File: name}, Err: err}
+	}
+	if len(data) > MaxXLSXUnpacked {
+		return nil, 0, errorAt(transform.Pos{File: name}, "", fmt.Errorf("the workbook is larger than %d MiB, the most torii-transform reads", MaxXLSXUnpacked>>20))
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
+}

@@ -1,0 +1,529 @@
+package readers
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+// JSONOptions say where the records are in a JSON input.
+type JSONOptions struct {
+	// Lines reads NDJSON (JSON Lines): one object per line, blank lines ignored.
+	Lines bool
+	// Path is where the array of records is when the top level is an object: its keys
+	// joined by dots ("value", "data.users"). Empty means the top level is the array,
+	// or, when it is an object, the first of its keys whose value is an array.
+	Path string
+	// Sample is how many records are read ahead to learn the keys for the header.
+	// Zero means DefaultSample.
+	Sample int
+}
+
+// DefaultSample is how many records a JSON reader reads ahead to learn their keys.
+const DefaultSample = 1000
+
+// JSON reads the records of a JSON array of objects, found at the top level or under a
+// path inside an object (Microsoft Graph's {"value": [...]}), or of NDJSON. It
+// implements transform.Reader. The input is streamed: one record is decoded at a time,
+// after the first Sample, which are read ahead to build the header.
+//
+// Records are objects, decoded with numbers as json.Number so that ids and prices never
+// pass through floating point. The header is of kind transform.Objects: its names are
+// the top-level keys of the sampled records, in the order they first appear. Text must be
+// UTF-8 (a byte-order mark is dropped); invalid UTF-8 is an error rather than being
+// replaced. Positions are 1-based lines and byte columns; a record's is where it starts.
+type JSON struct {
+	file    string
+	lines   bool
+	path    string
+	dec     *json.Decoder
+	lt      *offsetLines
+	br      *bufio.Reader // NDJSON
+	line    int           // NDJSON: the line just read
+	header  *transform.Header
+	pending []*transform.Record
+	err     error // sticky, io.EOF included
+}
+
+var _ transform.Reader = (*JSON)(nil)
+
+// NewJSON reads up to the first records and returns a reader positioned at the first.
+// name is the input's name in positions. NewJSON and JSON never close r.
+func NewJSON(r io.Reader, name string, opt JSONOptions) (*JSON, error) {
+	if opt.Sample <= 0 {
+		opt.Sample = DefaultSample
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	j := &JSON{file: name, lines: opt.Lines}
+	if opt.Lines {
+		j.br = br
+	} else {
+		j.lt = &offsetLines{r: br, prevNL: -1}
+		j.dec = json.NewDecoder(j.lt)
+		j.dec.UseNumber()
+		if err := j.findRecords(opt.Path); err != nil {
+			return nil, err
+		}
+	}
+	// Read ahead, and gather the keys of the records in order of first appearance.
+	var names []string
+	seen := map[string]bool{}
+	for len(j.pending) < opt.Sample {
+		rec, keys, err := j.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+		j.pending = append(j.pending, rec)
+	}
+	j.header = transform.NewHeader(name, "", 0, names)
+	j.header.Kind = transform.Objects
+	j.header.Sampled = len(j.pending)
+	if len(j.pending) > 0 {
+		j.header.Line = j.pending[0].Line
+	}
+	for _, rec := range j.pending {
+		rec.Header = j.header
+	}
+	return j, nil
+}
+
+// Header returns the input's header: the keys of the sampled records.
+func (j *JSON) Header() *transform.Header { return j.header }
+
+// Path returns the path of the records' array, as given or found; "" for a top-level
+// array or NDJSON.
+func (j *JSON) Path() string { return j.path }
+
+// Read returns the next record. At the end of the records it returns nil, io.EOF; what
+// follows the array, if anything, is not read. Every other error is a
+// *transform.Error; after one, Read returns it again, except in NDJSON, where the next
+// line can still be read.
+func (j *JSON) Read() (*transform.Record, error) {
+	if len(j.pending) > 0 {
+		rec := j.pending[0]
+		j.pending[0] = nil
+		j.pending = j.pending[1:]
+		return rec, nil
+	}
+	rec, _, err := j.next()
+	if err != nil {
+		return nil, err
+	}
+	rec.Header = j.header
+	return rec, nil
+}
+
+// next decodes the next record, and returns its top-level keys in order only while the
+// header is being built.
+func (j *JSON) next() (*transform.Record, []string, error) {
+	if j.err != nil {
+		return nil, nil, j.err
+	}
+	var (
+		raw   []byte
+		start transform.Pos
+	)
+	if j.lines {
+		var err error
+		if raw, start, err = j.nextLine(); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		if !j.dec.More() {
+			j.err = io.EOF
+			before := j.dec.InputOffset()
+			if _, err := j.dec.Token(); err != nil { // the closing ]
+				j.err = j.syntaxError(err, before, true)
+			}
+			return nil, nil, j.err
+		}
+		var msg json.RawMessage
+		before := j.dec.InputOffset()
+		if err := j.dec.Decode(&msg); err != nil {
+			j.err = j.syntaxError(err, before, true)
+			return nil, nil, j.err
+		}
+		raw = msg
+		off := j.dec.InputOffset() - int64(len(raw))
+		start = j.lt.pos(j.file, off)
+		j.lt.forget(off)
+	}
+	if i := invalidUTF8(raw); i >= 0 {
+		pos := start
+		if j.lines {
+			pos.Column += i
+		} else {
+			pos = j.lt.pos(j.file, j.dec.InputOffset()-int64(len(raw))+int64(i))
+		}
+		err := errorAt(pos, hintEncoding, errors.New("invalid UTF-8"))
+		if !j.lines {
+			j.err = err
+		}
+		return nil, nil, err
+	}
+	if raw[0] != '{' {
+		return nil, nil, errorAt(start, "", fmt.Errorf("record is %s, not an object", kindOfJSON(raw[0])))
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var obj map[string]any
+	if err := d.Decode(&obj); err != nil {
+		return nil, nil, errorAt(start, "", err)
+	}
+	rec := &transform.Record{Object: obj, Line: start.Line, Locs: []transform.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
+	if j.header != nil {
+		return rec, nil, nil
+	}
+	return rec, topKeys(raw), nil
+}
+
+// nextLine returns the next non-blank line of NDJSON, checked to hold one JSON value.
+func (j *JSON) nextLine() ([]byte, transform.Pos, error) {
+	for {
+		line, err := j.br.ReadBytes('\n')
+		if len(line) == 0 && err != nil {
+			if err == io.EOF {
+				return nil, transform.Pos{}, io.EOF
+			}
+			j.err = &transform.Error{Pos: transform.Pos{File: j.file, Line: j.line}, Err: err}
+			return nil, transform.Pos{}, j.err
+		}
+		j.line++
+		trimmed := bytes.TrimLeft(line, " \t")
+		lead := len(line) - len(trimmed)
+		trimmed = bytes.TrimRight(trimmed, " \t\r\n")
+		if len(trimmed) == 0 {
+			continue
+		}
+		pos := transform.Pos{File: j.file, Line: j.line, Column: lead + 1}
+		if invalidUTF8(trimmed) < 0 {
+			// Check the syntax here, where the error can be positioned in the line.
+			d := json.NewDecoder(bytes.NewReader(trimmed))
+			var v json.RawMessage
+			err := d.Decode(&v)
+			if err == nil && d.More() {
+				off := d.InputOffset()
+				for off < int64(len(trimmed)) && (trimmed[off] == ' ' || trimmed[off] == '\t') {
+					off++
+				}
+				return nil, pos, errorAt(transform.Pos{File: j.file, Line: j.line, Column: lead + int(off) + 1},
+					"NDJSON holds one record per line", errors.New("more than one JSON value on the line"))
+			}
+			if err != nil {
+				return nil, pos, errorAt(lineSyntaxPos(j.file, j.line, lead, trimmed, err), "", syntaxMessage(err))
+			}
+		}
+		return trimmed, pos, nil
+	}
+}
+
+func lineSyntaxPos(file string, line, lead int, b []byte, err error) transform.Pos {
+	col := len(b) + 1
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset > 0 {
+		col = int(se.Offset)
+	}
+	return transform.Pos{File: file, Line: line, Column: lead + col}
+}
+
+// syntaxMessage rewords encoding/json's errors for people who did not write the parser.
+func syntaxMessage(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return errors.New("unexpected end of JSON input: the file may be truncated")
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return errors.New(strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return err
+}
+
+// syntaxError positions an error from the streaming decoder, which was reading a value
+// from the offset from on (after a comma, when afterComma).
+func (j *JSON) syntaxError(err error, from int64, afterComma bool) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se) && strings.HasPrefix(se.Error(), "expected "):
+		// Between values the decoder's offset is right: it points at the character.
+		return errorAt(j.lt.pos(j.file, se.Offset), "", syntaxMessage(err))
+	case errors.As(err, &se):
+		return errorAt(j.lt.pos(j.file, j.lt.locate(from, afterComma)), "", syntaxMessage(err))
+	case errors.Is(err, io.ErrUnexpectedEOF), err == io.EOF:
+		return errorAt(j.lt.pos(j.file, j.lt.n), "", syntaxMessage(err))
+	}
+	return &transform.Error{Pos: transform.Pos{File: j.file}, Err: err}
+}
+
+// findRecords reads up to the opening [ of the records' array.
+func (j *JSON) findRecords(path string) error {
+	tok, err := j.dec.Token()
+	switch {
+	case err == io.EOF:
+		return errorAt(transform.Pos{File: j.file}, "", errors.New("empty input: no JSON"))
+	case err != nil:
+		return j.syntaxError(err, 0, false)
+	}
+	switch tok {
+	case json.Delim('['):
+		if path != "" {
+			return errorAt(j.lt.pos(j.file, 0), "leave out the path: the records are the top-level array",
+				fmt.Errorf("the top level is an array, so there is no %q in it", path))
+		}
+		return nil
+	case json.Delim('{'):
+	default:
+		return errorAt(j.lt.pos(j.file, 0), "", fmt.Errorf("the top level is %s, not an array of records or an object holding one", describeToken(tok)))
+	}
+	var parts []string
+	if path != "" {
+		parts = strings.Split(path, ".")
+	}
+	for depth := 0; ; {
+		var keys []string
+		found := false
+		for j.dec.More() {
+			kt, err := j.dec.Token()
+			if err != nil {
+				return j.syntaxError(err, 0, false)
+			}
+			key, _ := kt.(string)
+			keys = append(keys, key)
+			vt, err := j.dec.Token()
+			if err != nil {
+				return j.syntaxError(err, 0, false)
+			}
+			switch {
+			case len(parts) == 0 && vt == json.Delim('['):
+				j.path = key
+				return nil
+			case len(parts) > 0 && key == parts[depth]:
+				last := depth == len(parts)-1
+				if last && vt == json.Delim('[') {
+					j.path = path
+					return nil
+				}
+				if !last && vt == json.Delim('{') {
+					depth++
+					found = true
+				} else {
+					want := "an array of records"
+					if !last {
+						want = "an object"
+					}
+					return errorAt(j.lt.pos(j.file, j.dec.InputOffset()-1), "",
+						fmt.Errorf("%q is %s, not %s", strings.Join(parts[:depth+1], "."), describeToken(vt), want))
+				}
+			default:
+				if err := j.skip(vt); err != nil {
+					return err
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		where := "the top-level object"
+		if depth > 0 {
+			where = fmt.Sprintf("%q", strings.Join(parts[:depth], "."))
+		}
+		if len(parts) == 0 {
+			return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "give the records' path with --path or the mapping's input.path, such as data.users",
+				fmt.Errorf("%s holds no array of records (its keys: %s)", where, quoteAll(keys)))
+		}
+		return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "",
+			fmt.Errorf("no %q in %s (its keys: %s)", parts[depth], where, quoteAll(keys)))
+	}
+}
+
+// skip reads the rest of a value whose first token is tok.
+func (j *JSON) skip(tok json.Token) error {
+	if d, ok := tok.(json.Delim); !ok || d == ']' || d == '}' {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		t, err := j.dec.Token()
+		if err != nil {
+			return j.syntaxError(err, 0, false)
+		}
+		switch t {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+	}
+	return nil
+}
+
+func describeToken(t json.Token) string {
+	switch t := t.(type) {
+	case json.Delim:
+		if t == '[' {
+			return "an array"
+		}
+		return "an object"
+	case string:
+		return "text"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "true or false"
+	}
+	return "null"
+}
+
+func kindOfJSON(b byte) string {
+	switch {
+	case b == '[':
+		return "an array"
+	case b == '"':
+		return "text"
+	case b == 't' || b == 'f':
+		return "true or false"
+	case b == 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// topKeys returns the top-level keys of a valid JSON object, in order.
+func topKeys(raw []byte) []string {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.Token() // {
+	var keys []string
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			break
+		}
+		k, _ := t.(string)
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+		var skip json.RawMessage
+		if d.Decode(&skip) != nil {
+			break
+		}
+	}
+	return keys
+}
+
+// invalidUTF8 returns the offset of the first invalid UTF-8 sequence in b, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// offsetLines counts the bytes and lines read through it, and keeps the bytes and line
+// starts after a point the reader is told to forget below, so that a byte offset in the
+// stream can be given as a line and a column, and an error found again in the bytes.
+type offsetLines struct {
+	r      io.Reader
+	n      int64   // bytes read
+	nl     []int64 // offsets of newlines not forgotten
+	base   int     // newlines forgotten
+	prevNL int64   // offset of the last newline forgotten, or -1
+	mark   int64   // offset of kept[0]
+	kept   []byte
+}
+
+func (t *offsetLines) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	b := p[:n]
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			break
+		}
+		t.nl = append(t.nl, t.n+int64(off+i))
+		off += i + 1
+	}
+	t.kept = append(t.kept, b...)
+	t.n += int64(n)
+	return n, err
+}
+
+// forget drops what comes before off: no position before it is asked for again.
+func (t *offsetLines) forget(off int64) {
+	if off > t.mark && off <= t.n {
+		k := t.kept[off-t.mark:]
+		if cap(t.kept) > 1<<20 && len(k) < cap(t.kept)/4 {
+			k = append([]byte(nil), k...) // let a large buffer go
+		}
+		t.kept, t.mark = k, off
+	}
+	i := sort.Search(len(t.nl), func(i int) bool { return t.nl[i] >= off })
+	if i == 0 {
+		return
+	}
+	t.prevNL = t.nl[i-1]
+	t.base += i
+	t.nl = append(t.nl[:0], t.nl[i:]...)
+}
+
+// pos returns the position of the byte at off.
+func (t *offsetLines) pos(file string, off int64) transform.Pos {
+	i := sort.Search(len(t.nl), func(i int) bool { return t.nl[i] >= off })
+	prev := t.prevNL
+	if i > 0 {
+		prev = t.nl[i-1]
+	}
+	return transform.Pos{File: file, Line: t.base + i + 1, Column: int(off - prev)}
+}
+
+// locate finds the offset of the syntax error in the bytes kept from off on, where a
+// value (after a comma, when afterComma) starts: encoding/json's Decoder counts its
+// offsets in ways that do not always match the stream's. At the end of the input it
+// returns the end.
+func (t *offsetLines) locate(off int64, afterComma bool) int64 {
+	if off < t.mark {
+		off = t.mark
+	}
+	b := t.kept[off-t.mark:]
+	skip := len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
+	if afterComma && skip < len(b) && b[skip] == ',' {
+		skip++
+	}
+	var v json.RawMessage
+	var se *json.SyntaxError
+	if err := json.Unmarshal(b[skip:], &v); errors.As(err, &se) && se.Offset > 0 && int(se.Offset) <= len(b)-skip {
+		if strings.HasPrefix(se.Error(), "unexpected end") {
+			return t.n
+		}
+		return off + int64(skip) + se.Offset - 1
+	}
+	return t.n
+}

@@ -1,0 +1,284 @@
+package readers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/torii-transform/torii-transform/transform"
+)
+
+// object is what a test checks of a JSON record.
+type object struct {
+	Line, Column int
+	Object       map[string]any
+}
+
+// readJSON reads input whole, and checks that reading it one byte at a time gives the
+// same records and error.
+func readJSON(t *testing.T, input string, opt JSONOptions) (*JSON, []object, error) {
+	t.Helper()
+	j, objs, err := readJSONFrom(t, inputs([]byte(input))["whole"](), opt)
+	_, objs1, err1 := readJSONFrom(t, inputs([]byte(input))["onebyte"](), opt)
+	if fmt.Sprint(err) != fmt.Sprint(err1) || !cmp.Equal(objs, objs1) {
+		t.Errorf("one byte at a time: %v, %v\nwhole: %v, %v", objs1, err1, objs, err)
+	}
+	return j, objs, err
+}
+
+func readJSONFrom(t *testing.T, r io.Reader, opt JSONOptions) (*JSON, []object, error) {
+	t.Helper()
+	j, err := NewJSON(r, "users.json", opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	var objs []object
+	for {
+		rec, err := j.Read()
+		if err == io.EOF {
+			return j, objs, nil
+		}
+		if err != nil {
+			return j, objs, err
+		}
+		if rec.Header != j.Header() {
+			t.Errorf("record on line %d: Header is not the reader's", rec.Line)
+		}
+		p := rec.Pos(0)
+		objs = append(objs, object{p.Line, p.Column, rec.Object})
+	}
+}
+
+func TestJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, input string
+		opt         JSONOptions
+		path        string
+		names       []string
+		want        []object
+	}{
+		{
+			name:  "array",
+			input: "\xEF\xBB\xBF[\n  {\"email\": \"a@example.com\", \"id\": \"007\", \"price\": 35.20},\n  {\"email\": \"b@example.com\", \"active\": true, \"seen\": null}\n]\n",
+			names: []string{"email", "id", "price", "active", "seen"},
+			want: []object{
+				{2, 3, map[string]any{"email": "a@example.com", "id": "007", "price": json.Number("35.20")}},
+				{3, 3, map[string]any{"email": "b@example.com", "active": true, "seen": nil}},
+			},
+		},
+		{
+			name: "graph",
+			input: `{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+ "@odata.count": 2,
+ "value": [
+  {"id": "87d349ed", "mail": "ada@contoso.example", "accountEnabled": true, "signInActivity": {"lastSignInDateTime": "2025-03-04T09:15:00Z"}},
+  {"id": "5bde3e51", "mail": "bob@contoso.example", "accountEnabled": false, "assignedLicenses": [{"skuId": "c7df2760"}]}
+ ],
+ "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=X"}`,
+			path:  "value",
+			names: []string{"id", "mail", "accountEnabled", "signInActivity", "assignedLicenses"},
+			want: []object{
+				{4, 3, map[string]any{"id": "87d349ed", "mail": "ada@contoso.example", "accountEnabled": true, "signInActivity": map[string]any{"lastSignInDateTime": "2025-03-04T09:15:00Z"}}},
+				{5, 3, map[string]any{"id": "5bde3e51", "mail": "bob@contoso.example", "accountEnabled": false, "assignedLicenses": []any{map[string]any{"skuId": "c7df2760"}}}},
+			},
+		},
+		{
+			name:  "path",
+			input: `{"meta": {"users": "not these"}, "data": {"page": 1, "users": [{"email": "a@example.com"}], "more": []}}`,
+			opt:   JSONOptions{Path: "data.users"},
+			path:  "data.users",
+			names: []string{"email"},
+			want:  []object{{1, 64, map[string]any{"email": "a@example.com"}}},
+		},
+		{
+			name:  "first array of an object",
+			input: `{"ok": true, "members": [{"name": "a"}], "cache_ts": 1}`,
+			path:  "members",
+			names: []string{"name"},
+			want:  []object{{1, 26, map[string]any{"name": "a"}}},
+		},
+		{
+			name:  "ndjson",
+			input: "{\"email\":\"a@example.com\",\"n\":1}\r\n\n  {\"email\":\"b@example.com\",\"x\":{\"y\":2}}\n",
+			opt:   JSONOptions{Lines: true},
+			names: []string{"email", "n", "x"},
+			want: []object{
+				{1, 1, map[string]any{"email": "a@example.com", "n": json.Number("1")}},
+				{3, 3, map[string]any{"email": "b@example.com", "x": map[string]any{"y": json.Number("2")}}},
+			},
+		},
+		{
+			name:  "empty array",
+			input: "[]",
+		},
+		{
+			name:  "sample of one",
+			input: `[{"a": 1}, {"b": 2}]`,
+			opt:   JSONOptions{Sample: 1},
+			names: []string{"a"},
+			want:  []object{{1, 2, map[string]any{"a": json.Number("1")}}, {1, 12, map[string]any{"b": json.Number("2")}}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, got, err := readJSON(t, tc.input, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := j.Header()
+			if h.Kind != transform.Objects || j.Path() != tc.path || !cmp.Equal(h.Names, tc.names, cmpEmpty) {
+				t.Errorf("header kind %v, names %q, path %q; want names %q, path %q", h.Kind, h.Names, j.Path(), tc.names, tc.path)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+var cmpEmpty = cmp.Comparer(func(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") })
+
+func TestJSONErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, input string
+		opt         JSONOptions
+		msg, hint   string
+	}{
+		{"syntax", "[\n  {\"a\": 1},\n  {\"a\": 2,}\n]", JSONOptions{}, `users.json:3:11: invalid character '}' looking for beginning of object key string`, ""},
+		{"truncated", "[\n  {\"a\": 1},\n  {\"a\": ", JSONOptions{}, `users.json:3:9: unexpected end of JSON input: the file may be truncated`, ""},
+		{"not an object", "[\n  {\"a\": 1},\n  \"b\"\n]", JSONOptions{}, `users.json:3:3: record is text, not an object`, ""},
+		{"scalar top level", `42`, JSONOptions{}, `users.json:1:1: the top level is a number, not an array of records or an object holding one`, ""},
+		{"empty", "  ", JSONOptions{}, `users.json: empty input: no JSON`, ""},
+		{"no array", `{"a": 1, "b": {"c": []}}`, JSONOptions{}, `users.json:1:1: the top-level object holds no array of records (its keys: "a", "b")`,
+			"give the records' path with --path or the mapping's input.path, such as data.users"},
+		{"missing path", `{"data": {"items": []}}`, JSONOptions{Path: "data.users"}, `users.json:1:1: no "users" in "data" (its keys: "items")`, ""},
+		{"path not an array", `{"data": {"users": 3}}`, JSONOptions{Path: "data.users"}, `users.json:1:20: "data.users" is a number, not an array of records`, ""},
+		{"path into array", `[{"a": 1}]`, JSONOptions{Path: "value"}, `users.json:1:1: the top level is an array, so there is no "value" in it`, "leave out the path: the records are the top-level array"},
+		{"invalid utf-8", "[\n {\"name\": \"Zo\xEB\"}\n]", JSONOptions{}, `users.json:2:14: invalid UTF-8`, hintEncoding},
+		{"ndjson syntax", "{\"a\": 1}\n{\"a\" 1}\n", JSONOptions{Lines: true}, `users.json:2:6: invalid character '1' after object key`, ""},
+		{"ndjson two values", "{\"a\": 1} {\"a\": 2}\n", JSONOptions{Lines: true}, `users.json:1:10: more than one JSON value on the line`, "NDJSON holds one record per line"},
+		{"ndjson array line", "[1, 2]\n", JSONOptions{Lines: true}, `users.json:1:1: record is an array, not an object`, ""},
+		{"ndjson invalid utf-8", "{\"a\": \"\xFF\"}\n", JSONOptions{Lines: true}, `users.json:1:8: invalid UTF-8`, hintEncoding},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := readJSON(t, tc.input, tc.opt)
+			checkErr(t, err, tc.msg, tc.hint)
+		})
+	}
+}
+
+// TestJSONStreams checks that records are decoded as they are read: a reader given a
+// huge array returns its first records having read little more than the sample.
+func TestJSONStreams(t *testing.T) {
+	const n = 50_000
+	r := &countingReader{r: io.MultiReader(strings.NewReader("["), &repeatReader{rec: `{"email":"a@example.com","n":1},`, n: n}, strings.NewReader(`{"email":"z@example.com"}]`))}
+	j, err := NewJSON(r, "big.json", JSONOptions{Sample: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		if _, err := j.Read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.n > 256<<10 {
+		t.Errorf("read %d bytes for 100 records", r.n)
+	}
+	count := 100
+	for {
+		_, err := j.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		count++
+	}
+	if count != n+1 {
+		t.Errorf("%d records, want %d", count, n+1)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+type repeatReader struct {
+	rec string
+	n   int
+	buf []byte
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	for len(r.buf) < len(p) && r.n > 0 {
+		r.buf = append(r.buf, r.rec...)
+		r.n--
+	}
+	if len(r.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// FuzzJSON checks that any input gives records or a positioned error, never a panic,
+// for arrays, objects and NDJSON alike.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{
+		`[{"a": 1}, {"b": "x"}]`, `{"value": [{"a": {"b": [1, 2]}}]}`, "{\"a\":1}\n{\"a\":2}\n",
+		`[{"a": 1},`, `{"data": {"users": [{}]}}`, "\xEF\xBB\xBF[]", `[1]`, `{"a": "\xff"}`, "[\n{\"a\":\n1}\n,\n{]",
+	} {
+		f.Add([]byte(s), false, "")
+		f.Add([]byte(s), true, "")
+		f.Add([]byte(s), false, "data.users")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, lines bool, path string) {
+		j, err := NewJSON(strings.NewReader(string(data)), "f.json", JSONOptions{Lines: lines, Path: path, Sample: 3})
+		if err != nil {
+			fuzzPositioned(t, err)
+			return
+		}
+		for range len(data) + 2 {
+			rec, err := j.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				fuzzPositioned(t, err)
+				if !lines {
+					return
+				}
+				continue
+			}
+			if rec.Object == nil || rec.Line < 1 || rec.Pos(0).Column < 1 {
+				t.Fatalf("record %+v has no object or position", rec)
+			}
+		}
+		t.Fatalf("more records than bytes")
+	})
+}
+
+func fuzzPositioned(t *testing.T, err error) {
+	t.Helper()
+	var te *transform.Error
+	if !errors.As(err, &te) || te.Pos.File != "f.json" {
+		t.Fatalf("error %q (%T) is not positioned", err, err)
+	}
+	if msg := err.Error(); strings.HasSuffix(msg, ".") || strings.Contains(msg, "offset") {
+		t.Fatalf("error %q is not worded for users", msg)
+	}
+	_ = fmt.Sprint(te.Pos)
+}

@@ -23,6 +23,10 @@ const stdinName = "<stdin>"
 
 // inputFlags are the flags that override a mapping's input defaults.
 type inputFlags struct {
+	hasFormat  bool // --format is the input's format: the command has no --format of its own
+	format     string
+	sheet      string
+	path       string
 	delimiter  string
 	encoding   string
 	skipRows   int
@@ -32,6 +36,11 @@ type inputFlags struct {
 
 func (f *inputFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
+	if f.hasFormat = fs.Lookup("format") == nil; f.hasFormat {
+		fs.StringVar(&f.format, "format", "", "input format: csv, xlsx, json or ndjson (default: the mapping's, else from the file's extension, else from its content)")
+	}
+	fs.StringVar(&f.sheet, "sheet", "", "XLSX: the sheet to read, by name or by position from 1 (default: the mapping's, else the first visible sheet)")
+	fs.StringVar(&f.path, "path", "", "JSON: the dotted path of the records' array in the top-level object, such as value or data.users (default: the mapping's, else the first array)")
 	fs.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter (default: the mapping's, else detected from the header line)")
 	fs.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, utf-16, windows-1252 or iso-8859-1 (default: the mapping's, else UTF-8, or UTF-16 when the file starts with its byte-order mark)")
 	fs.IntVar(&f.skipRows, "skip-rows", -1, "rows to skip above the header (default: the mapping's, else 0)")
@@ -141,9 +150,31 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 // input describes the export being read, for the summary.
 type input struct {
 	name      string
-	format    string
+	format    readers.Format
 	delimiter rune
 	encoding  string
+	sheet     string
+	path      string
+}
+
+// describe says how the input was read: "csv, delimiter \",\", utf-8", "xlsx, sheet
+// \"Users\"", "json, path \"value\", utf-8".
+func (in input) describe() string {
+	detail := string(in.format)
+	switch in.format {
+	case readers.FormatCSV:
+		detail += fmt.Sprintf(", delimiter %q", string(in.delimiter))
+	case readers.FormatXLSX:
+		detail += fmt.Sprintf(", sheet %q", in.sheet)
+	case readers.FormatJSON:
+		if in.path != "" {
+			detail += fmt.Sprintf(", path %q", in.path)
+		}
+	}
+	if in.encoding != "" {
+		detail += ", " + in.encoding
+	}
+	return detail
 }
 
 // runMapping loads the mapping, opens the export, compiles the mapping against its header
@@ -177,17 +208,17 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 // are reported together with its expressions' problems.
 func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string, opt readOptions, run transform.Options) (*transform.Result, input, error) {
 	in := input{name: name}
-	text, encoding := readers.Decode(r, opt.encoding)
-	csv, err := readers.NewCSV(text, in.name, opt.csv)
+	src, err := readers.Open(r, in.name, opt.readers())
 	if err != nil {
 		return nil, in, err
 	}
-	in.format, in.delimiter, in.encoding = "csv", csv.Delimiter(), encoding
-	prog, err := m.Compile(csv.Header(), transform.CompileOptions{Timezone: opt.timezone})
+	defer src.Close()
+	in.format, in.delimiter, in.encoding, in.sheet, in.path = src.Format, src.Delimiter, src.Encoding, src.Sheet, src.Path
+	prog, err := m.Compile(src.Header, transform.CompileOptions{Timezone: opt.timezone})
 	if loadErr != nil || err != nil {
 		return nil, in, mappingErrors(loadErr, err)
 	}
-	res, err := prog.Run(csv, run)
+	res, err := prog.Run(src, run)
 	return res, in, err
 }
 
@@ -246,15 +277,26 @@ func (c *cli) open(name string) (io.Reader, io.Closer, error) {
 
 // readOptions say how to read an export.
 type readOptions struct {
+	format   readers.Format
 	csv      readers.CSVOptions
+	xlsx     readers.XLSXOptions
+	json     readers.JSONOptions
 	encoding string
 	timezone *time.Location
+}
+
+// readers returns the options for readers.Open.
+func (o readOptions) readers() readers.Options {
+	return readers.Options{Format: o.format, Encoding: o.encoding, CSV: o.csv, XLSX: o.xlsx, JSON: o.json}
 }
 
 // readOptionsOf is how a mapping reads its export when no flag overrides it.
 func readOptionsOf(in transform.Input) readOptions {
 	return readOptions{
+		format:   readers.Format(in.Format),
 		csv:      readers.CSVOptions{Delimiter: in.Delimiter, SkipRows: in.SkipRows, LazyQuotes: in.LazyQuotes},
+		xlsx:     readers.XLSXOptions{Sheet: in.Sheet, SkipRows: in.SkipRows},
+		json:     readers.JSONOptions{Path: in.Path},
 		encoding: in.Encoding,
 		timezone: in.Timezone,
 	}
@@ -266,6 +308,18 @@ func readOptionsOf(in transform.Input) readOptions {
 func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOptions, error) {
 	flags := cmd.Flags()
 	var set []func(*readOptions)
+	if f.hasFormat && flags.Changed("format") {
+		if !slices.Contains(readers.Formats, f.format) {
+			return nil, usageError{fmt.Errorf("--format: unknown format %q (want %s)", f.format, strings.Join(readers.Formats, ", "))}
+		}
+		set = append(set, func(o *readOptions) { o.format = readers.Format(f.format) })
+	}
+	if flags.Changed("sheet") {
+		set = append(set, func(o *readOptions) { o.xlsx.Sheet = f.sheet })
+	}
+	if flags.Changed("path") {
+		set = append(set, func(o *readOptions) { o.json.Path = f.path })
+	}
 	if flags.Changed("delimiter") {
 		d := f.delimiter
 		if d == `\t` || d == "tab" {
@@ -288,7 +342,7 @@ func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOp
 		if f.skipRows < 0 {
 			return nil, usageError{fmt.Errorf("--skip-rows: want 0 or more, got %d", f.skipRows)}
 		}
-		set = append(set, func(o *readOptions) { o.csv.SkipRows = f.skipRows })
+		set = append(set, func(o *readOptions) { o.csv.SkipRows, o.xlsx.SkipRows = f.skipRows, f.skipRows })
 	}
 	if flags.Changed("lazy-quotes") {
 		set = append(set, func(o *readOptions) { o.csv.LazyQuotes = f.lazyQuotes })
@@ -337,13 +391,7 @@ func (c *cli) printRowErrors(errs []*transform.RowError, total, limit int) {
 
 func (c *cli) summary(in input, res *transform.Result, output string, took time.Duration) {
 	s := res.Stats
-	detail := in.format
-	if in.format == "csv" {
-		detail += fmt.Sprintf(", delimiter %q", string(in.delimiter))
-	}
-	if in.encoding != "" {
-		detail += ", " + in.encoding
-	}
+	detail := in.describe()
 	fmt.Fprintf(c.stderr, "%s: %d rows (%s): %d converted, %d skipped by rule, %d rejected\n",
 		in.name, s.Rows, detail, s.Rows-s.Skipped-s.Rejected, s.Skipped, s.Rejected)
 	for _, r := range s.SkipRules {

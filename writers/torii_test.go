@@ -156,7 +156,7 @@ func TestPushRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newFake(t)
-			fake.Busy = tt.busy
+			fake.SetBusy(tt.busy)
 			for ep, fs := range tt.faults {
 				fake.Fail(ep, fs...)
 			}
@@ -247,7 +247,7 @@ func TestPushFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newFake(t)
-			fake.Busy = tt.busy
+			fake.SetBusy(tt.busy)
 			for ep, fs := range tt.faults {
 				fake.Fail(ep, fs...)
 			}

@@ -110,4 +110,3 @@ func mappingDoc(name string, src []byte) (string, error) {
 	fmt.Fprintf(&b, "\n## The mapping\n\nPrint it with `torii-transform mappings show %s`, to copy and adapt.\n\n```yaml\n%s```\n", name, src)
 	return b.String(), nil
 }
-

@@ -101,7 +101,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	case "busy":
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)
-		fake.Busy = n
+		fake.SetBusy(n)
 	default:
 		ts.Fatalf("unknown fake command %q", args[0])
 	}

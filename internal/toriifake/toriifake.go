@@ -56,9 +56,10 @@ type Server struct {
 	Key      string         // the API key it accepts
 	Accounts map[int64]bool // app accounts that exist
 	URLTTL   time.Duration  // how long an upload URL stays valid
-	Busy     int            // answer this many syncs with 409 first
 
 	mu       sync.Mutex
+	base     string // the server's URL, for the upload URLs it hands out
+	busy     int    // answer this many syncs with 409 first
 	faults   map[string][]Fault
 	requests []Request
 	uploads  map[string]*upload // by token
@@ -83,8 +84,19 @@ func New(key string, accounts ...int64) *Server {
 	for _, a := range accounts {
 		s.Accounts[a] = true
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Start()
+	s.mu.Lock()
+	s.base = s.URL
+	s.mu.Unlock()
 	return s
+}
+
+// SetBusy makes the next n syncs answer 409: another sync of the account is running.
+func (s *Server) SetBusy(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy = n
 }
 
 // Fail queues faults for an endpoint; each request to it takes the next one.
@@ -200,7 +212,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ep string, body 
 		path := fmt.Sprintf("%d/%s", time.Now().UnixMilli(), name)
 		s.uploads[token] = &upload{path: path, typ: typ, expires: time.Now().Add(s.URLTTL)}
 		// A signed URL whose query must reach the storage byte for byte.
-		u := fmt.Sprintf("%s/storage/%s?X-Amz-Signature=abc%%2Fdef&X-Amz-SignedHeaders=content-type", s.URL, token)
+		u := fmt.Sprintf("%s/storage/%s?X-Amz-Signature=abc%%2Fdef&X-Amz-SignedHeaders=content-type", s.base, token)
 		json.NewEncoder(w).Encode(map[string]any{"uploadFileParameters": map[string]any{"url": u, "filePath": path}})
 	case Register:
 		var req struct {
@@ -233,8 +245,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ep string, body 
 			apiError(w, http.StatusBadRequest, "Wrong file id")
 		case !s.Accounts[req.IDAppAccount]:
 			apiError(w, http.StatusBadRequest, "Wrong account")
-		case s.Busy > 0:
-			s.Busy--
+		case s.busy > 0:
+			s.busy--
 			apiError(w, http.StatusConflict, "Only one sync can run at a time")
 		case !json.Valid(s.files[path]) || !strings.Contains(string(s.files[path]), `"users"`):
 			apiError(w, http.StatusBadRequest, "Illegal file structure")

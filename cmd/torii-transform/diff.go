@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -91,7 +90,7 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if args[0] == "-" && newName == "-" {
 		return usageError{errors.New("only one of OLD and NEW can be standard input")}
 	}
-	old, err := c.readUsersFile(args[0])
+	old, err := c.readUsersFile(args[0], "Torii would refuse or misread this file")
 	if err != nil {
 		return err
 	}
@@ -99,7 +98,7 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if f.convert.mapping != "" {
 		new, err = c.convertForDiff(cmd, &f.convert, newName)
 	} else {
-		new, err = c.readUsersFile(newName)
+		new, err = c.readUsersFile(newName, "Torii would refuse or misread this file")
 	}
 	if err != nil {
 		return err
@@ -118,14 +117,9 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 // convertForDiff runs the mapping over an export the way convert does, printing row
 // errors and warnings, and returns the users file without writing it.
 func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName string) (*usersfile.File, error) {
-	var onError transform.OnError
-	switch f.onError {
-	case "fail":
-		onError = transform.Fail
-	case "skip":
-		onError = transform.Skip
-	default:
-		return nil, usageError{fmt.Errorf("--on-error: want fail or skip, got %q", f.onError)}
+	onError, err := onErrorFlag(f.onError)
+	if err != nil {
+		return nil, err
 	}
 	if f.maxErrors < 1 {
 		return nil, usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}
@@ -146,39 +140,6 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 	return res.File, nil
 }
 
-// readUsersFile reads a users file ("-" is standard input) and checks it as validate
-// does: each violation is printed with its position, and the error counts them.
-func (c *cli) readUsersFile(name string) (*usersfile.File, error) {
-	r, closer, err := c.open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer closer.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	if name == "-" {
-		name = stdinName
-	}
-	vs, err := usersfile.Validate(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
-	}
-	for _, v := range vs {
-		pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
-		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
-	}
-	if len(vs) > 0 {
-		return nil, fmt.Errorf("%s: %d problems; Torii would refuse or misread this file", name, len(vs))
-	}
-	f, err := usersfile.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
-	}
-	return f, nil
-}
-
 // isTerminal reports whether w is a terminal that accepts colour: not when NO_COLOR is set
 // (https://no-color.org).
 func isTerminal(w io.Writer) bool {
@@ -195,7 +156,7 @@ func (c *cli) readBaseline(name, inputName string) (*usersfile.File, error) {
 	if name == "-" && inputName == "-" {
 		return nil, usageError{errors.New("--diff: the export is read from standard input; give the baseline as a file")}
 	}
-	return c.readUsersFile(name)
+	return c.readUsersFile(name, "Torii would refuse or misread this file")
 }
 
 // printDiffSummary prints to standard error the summary of the changes from the baseline

@@ -197,7 +197,7 @@ func (c *cli) push(cmd *cobra.Command, f *pushFlags, inputName string) error {
 	if err != nil {
 		return err
 	}
-	file, err := c.checkUsersFile(inputName, data)
+	file, err := c.checkUsersFile(inputName, data, "nothing was pushed")
 	if err != nil {
 		return err
 	}
@@ -259,13 +259,9 @@ func (c *cli) pushData(cmd *cobra.Command, f *pushFlags, inputName string) ([]by
 		}
 		return data, nil
 	}
-	var onError transform.OnError
-	switch f.convert.onError {
-	case "fail":
-	case "skip":
-		onError = transform.Skip
-	default:
-		return nil, usageError{fmt.Errorf("--on-error: want fail or skip, got %q", f.convert.onError)}
+	onError, err := onErrorFlag(f.convert.onError)
+	if err != nil {
+		return nil, err
 	}
 	res, in, err := c.runMapping(cmd, &f.convert, inputName, onError)
 	if res != nil {
@@ -289,27 +285,6 @@ func displayName(name string) string {
 		return stdinName
 	}
 	return name
-}
-
-// checkUsersFile validates data as validate does, and decodes it.
-func (c *cli) checkUsersFile(inputName string, data []byte) (*usersfile.File, error) {
-	name := displayName(inputName)
-	vs, err := usersfile.Validate(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
-	}
-	if len(vs) > 0 {
-		for _, v := range vs {
-			pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
-			fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
-		}
-		return nil, fmt.Errorf("%s: %s; nothing was pushed", name, problems(len(vs)))
-	}
-	file, err := usersfile.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
-	}
-	return file, nil
 }
 
 // guard compares the file with the baseline and refuses a push that removes too many.

@@ -34,38 +34,52 @@ its JSON path. It exits 1 when the file is invalid.`,
 }
 
 func (c *cli) validate(name string, quiet bool) error {
-	r, closer, err := c.open(name)
+	f, err := c.readUsersFile(name, "Torii would refuse or misread this file")
 	if err != nil {
 		return err
+	}
+	if !quiet {
+		fmt.Fprintf(c.stderr, "%s: valid users file: %d users, %d licenses\n", displayName(name), len(f.Users), len(f.Licenses))
+	}
+	return nil
+}
+
+// readUsersFile reads a users file ("-" is standard input) and checks it, as
+// checkUsersFile does.
+func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
+	r, closer, err := c.open(name)
+	if err != nil {
+		return nil, err
 	}
 	defer closer.Close()
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %v", displayName(name), err)
 	}
-	if name == "-" {
-		name = stdinName
-	}
+	return c.checkUsersFile(name, data, consequence)
+}
+
+// checkUsersFile validates data against every rule of the users file, printing each
+// violation with its position and JSON path, and decodes it. The error counts the
+// violations and says their consequence: what the command did not do because of them.
+func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*usersfile.File, error) {
+	name = displayName(name)
 	vs, err := usersfile.Validate(data)
 	if err != nil {
-		return fmt.Errorf("%s:%v", name, err)
+		return nil, fmt.Errorf("%s:%v", name, err)
 	}
 	for _, v := range vs {
 		pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
 	}
 	if len(vs) > 0 {
-		fmt.Fprintf(c.stderr, "torii-transform: %s: %s; Torii would refuse or misread this file\n", name, problems(len(vs)))
-		return exitError{exitFail}
+		return nil, fmt.Errorf("%s: %s; %s", name, problems(len(vs)), consequence)
 	}
-	if !quiet {
-		f, err := usersfile.Decode(bytes.NewReader(data))
-		if err != nil {
-			return fmt.Errorf("%s:%v", name, err)
-		}
-		fmt.Fprintf(c.stderr, "%s: valid users file: %d users, %d licenses\n", name, len(f.Users), len(f.Licenses))
+	f, err := usersfile.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s:%v", name, err)
 	}
-	return nil
+	return f, nil
 }
 
 func problems(n int) string {

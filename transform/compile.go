@@ -60,6 +60,9 @@ var userFieldOrder = [...]string{"id", "email", "firstName", "lastName", "status
 // CompileOptions override a mapping's input defaults where they affect evaluation.
 type CompileOptions struct {
 	Timezone *time.Location // nil: the mapping's, else UTC
+	// Tables are the lookup tables, by name. Without them, lookup() is checked against
+	// the mapping's lookups only, and cannot run.
+	Tables map[string]*Table
 }
 
 // Compile compiles every expression of m against h, the header of the input it will read.
@@ -81,7 +84,8 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 		row = map[string]any{}
 	}
 	c := &compiler{m: m, h: h, env: map[string]any{"row": row}}
-	c.opts = append(c.opts, functions(m, loc)...)
+	c.tables = opt.Tables
+	c.opts = append(c.opts, functions(m, loc, opt.Tables)...)
 	p := &Program{Mapping: m, Header: h}
 
 	for _, l := range m.Let {
@@ -146,11 +150,12 @@ func zeroOf(ce *compiled) any {
 }
 
 type compiler struct {
-	m    *Mapping
-	h    *Header
-	env  map[string]any
-	opts []expr.Option
-	errs ErrorList
+	m      *Mapping
+	h      *Header
+	tables map[string]*Table
+	env    map[string]any
+	opts   []expr.Option
+	errs   ErrorList
 }
 
 func (c *compiler) errorAt(e Expr, offset int, field, format string, args ...any) {
@@ -230,6 +235,10 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 	ast.Walk(&root, visitor(func(n ast.Node) {
 		switch n := n.(type) {
 		case *ast.MemberNode:
+			if call, ok := n.Node.(*ast.CallNode); ok {
+				c.checkLookupColumn(ce, call, n)
+				return
+			}
 			id, ok := n.Node.(*ast.IdentifierNode)
 			if !ok || id.Value != "row" {
 				return
@@ -269,6 +278,37 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 			c.checkCall(ce, n.Name, n, n.Arguments)
 		}
 	}))
+}
+
+// checkLookupColumn checks lookup("name", key).column against the columns of the
+// table, when it has been read.
+func (c *compiler) checkLookupColumn(ce *compiled, call *ast.CallNode, n *ast.MemberNode) {
+	id, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok || id.Value != "lookup" || len(call.Arguments) == 0 {
+		return
+	}
+	name, ok1 := call.Arguments[0].(*ast.StringNode)
+	prop, ok2 := n.Property.(*ast.StringNode)
+	if !ok1 || !ok2 {
+		return
+	}
+	t := c.tables[name.Value]
+	if t == nil || t.Header.Kind == Objects && t.Header.Sampled == 0 {
+		return
+	}
+	if _, ok := t.Header.Index(prop.Value); !ok {
+		tc := &compiler{h: t.Header}
+		c.errorAt(ce.expr, n.Property.Location().From, ce.field, "lookup %q: %s has no column %q%s", name.Value, t.Header.File, prop.Value, tc.columnHint(prop.Value))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 type visitor func(ast.Node)
@@ -322,6 +362,15 @@ func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Nod
 	case "licenseStatus":
 		if c.m.LicStatuses == nil {
 			c.errorAt(ce.expr, at(nil), ce.field, "licenseStatus() needs a licenseStatuses table in the mapping")
+		}
+	case "lookup":
+		name, node, ok := constArg(0)
+		if !ok {
+			c.errorAt(ce.expr, at(node), ce.field, "lookup() takes the table's name as text first: lookup(\"analytics\", row.id)")
+			return
+		}
+		if _, ok := c.m.Lookups[name]; !ok {
+			c.errorAt(ce.expr, at(node), ce.field, "no lookup %q under lookups in the mapping%s", name, suggest(name, sortedKeys(c.m.Lookups)))
 		}
 	case "enum":
 		name, node, ok := constArg(0)

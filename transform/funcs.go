@@ -13,13 +13,13 @@ import (
 )
 
 // funcNames are the helpers mappings can call, besides expr's own builtins.
-var funcNames = []string{"email", "cents", "date", "status", "licenseStatus", "enum", "list"}
+var funcNames = []string{"email", "cents", "date", "status", "licenseStatus", "enum", "list", "lookup"}
 
 func isFunc(name string) bool { return slices.Contains(funcNames, name) }
 
-// functions returns the helpers bound to m's tables and to loc, the time zone in which
-// dates are taken.
-func functions(m *Mapping, loc *time.Location) []expr.Option {
+// functions returns the helpers bound to m's tables, to the lookup tables read from
+// other inputs and to loc, the time zone in which dates are taken.
+func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.Option {
 	enumFunc := func(e *Enum, what string) func(...any) (any, error) {
 		return func(args ...any) (any, error) {
 			return lookupEnum(e, what, args[0])
@@ -63,6 +63,18 @@ func functions(m *Mapping, loc *time.Location) []expr.Option {
 			name := args[0].(string)
 			return lookupEnum(m.Enums[name], name, args[1])
 		}, new(func(string, any) string)),
+
+		// lookup(name, key) gives the row of a lookup table whose key column holds key,
+		// as a map from column to value; nil when there is none and the lookup says
+		// onMissing: empty.
+		expr.Function("lookup", func(args ...any) (any, error) {
+			name := args[0].(string)
+			t := tables[name]
+			if t == nil {
+				return nil, fmt.Errorf("lookup %q: no table was read for it", name)
+			}
+			return t.get(args[1])
+		}, new(func(string, any) map[string]any)),
 
 		expr.Function("list", func(args ...any) (any, error) {
 			var seps []string

@@ -31,6 +31,7 @@ type Mapping struct {
 	Statuses    *Enum                  // vendor word → Torii user status, for status()
 	LicStatuses *Enum                  // vendor word → Torii license status, for licenseStatus()
 	Enums       map[string]*Enum       // named tables for enum()
+	Lookups     map[string]*Lookup     // keyed tables from other inputs, for lookup()
 
 	src []string // the file's lines, for positions inside block scalars
 }
@@ -118,7 +119,7 @@ var UserFields = []string{"id", "email", "firstName", "lastName", "status", "ext
 // read, so that Compile can report the expressions' problems in the same run. Only a
 // file that is not YAML gives no mapping.
 func Load(name string, data []byte) (*Mapping, error) {
-	m := &Mapping{File: name, Catalog: map[string]LicenseInfo{}, Enums: map[string]*Enum{}}
+	m := &Mapping{File: name, Catalog: map[string]LicenseInfo{}, Enums: map[string]*Enum{}, Lookups: map[string]*Lookup{}}
 	m.src = strings.Split(string(data), "\n")
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -185,7 +186,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 }
 
 func (d *decoder) mapping(n *yaml.Node) {
-	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "user", "licenses", "catalog"}
+	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"}
 	hasUser := false
 	d.fields(n, "mapping", top, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -215,6 +216,8 @@ func (d *decoder) mapping(n *yaml.Node) {
 			d.fields(v, "enums", nil, func(name string, k, v *yaml.Node) {
 				d.m.Enums[name] = d.enum(v, "enums."+name, nil)
 			})
+		case "lookups":
+			d.lookups(v)
 		case "user":
 			hasUser = true
 			d.m.User = d.named(v, "user", UserFields)
@@ -252,52 +255,54 @@ func (d *decoder) str(v *yaml.Node, what string) string {
 	return v.Value
 }
 
-func (d *decoder) input(n *yaml.Node) {
+func (d *decoder) input(n *yaml.Node) { d.inputInto(n, "input", &d.m.Input) }
+
+// inputInto reads an input section, the mapping's or a lookup's, into in.
+func (d *decoder) inputInto(n *yaml.Node, what string, in *Input) {
 	known := []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone"}
-	in := &d.m.Input
-	d.fields(n, "input", known, func(key string, k, v *yaml.Node) {
+	d.fields(n, what, known, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "format":
-			in.Format = d.str(v, "input.format")
+			in.Format = d.str(v, what+".format")
 			if !slices.Contains(Formats, in.Format) {
-				d.errorf(v, "input.format: unknown format %q (want %s)", in.Format, strings.Join(Formats, ", "))
+				d.errorf(v, "%s.format: unknown format %q (want %s)", what, in.Format, strings.Join(Formats, ", "))
 			}
 		case "sheet":
-			in.Sheet = d.str(v, "input.sheet")
+			in.Sheet = d.str(v, what+".sheet")
 		case "path":
-			in.Path = d.str(v, "input.path")
+			in.Path = d.str(v, what+".path")
 		case "delimiter":
-			s := d.str(v, "input.delimiter")
+			s := d.str(v, what+".delimiter")
 			if s == `\t` || s == "tab" {
 				s = "\t"
 			}
 			r := []rune(s)
 			if len(r) != 1 || r[0] == '"' || r[0] == '\r' || r[0] == '\n' {
-				d.errorf(v, "input.delimiter: want one character such as \",\", \";\", \"|\" or \"\\t\", got %q", s)
+				d.errorf(v, "%s.delimiter: want one character such as \",\", \";\", \"|\" or \"\\t\", got %q", what, s)
 				return
 			}
 			in.Delimiter = r[0]
 		case "encoding":
-			in.Encoding = CanonicalEncoding(d.str(v, "input.encoding"))
+			in.Encoding = CanonicalEncoding(d.str(v, what+".encoding"))
 			if in.Encoding == "" {
-				d.errorf(v, "input.encoding: unknown encoding %q (want %s)", v.Value, strings.Join(Encodings, ", "))
+				d.errorf(v, "%s.encoding: unknown encoding %q (want %s)", what, v.Value, strings.Join(Encodings, ", "))
 			}
 		case "skipRows":
 			n, err := strconv.Atoi(v.Value)
 			if err != nil || n < 0 {
-				d.errorf(v, "input.skipRows: want a whole number of rows, got %q", v.Value)
+				d.errorf(v, "%s.skipRows: want a whole number of rows, got %q", what, v.Value)
 			}
 			in.SkipRows = n
 		case "lazyQuotes":
 			b, err := strconv.ParseBool(v.Value)
 			if err != nil {
-				d.errorf(v, "input.lazyQuotes: want true or false, got %q", v.Value)
+				d.errorf(v, "%s.lazyQuotes: want true or false, got %q", what, v.Value)
 			}
 			in.LazyQuotes = b
 		case "timezone":
-			loc, err := time.LoadLocation(d.str(v, "input.timezone"))
+			loc, err := time.LoadLocation(d.str(v, what+".timezone"))
 			if err != nil {
-				d.errorf(v, "input.timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", v.Value)
+				d.errorf(v, "%s.timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", what, v.Value)
 			}
 			in.Timezone, in.TimezonePos = loc, d.pos(v)
 		}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +34,7 @@ type inputFlags struct {
 	skipRows   int
 	lazyQuotes bool
 	timezone   string
+	inputs     []string // NAME=FILE, for lookups
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -45,6 +48,7 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, utf-16, windows-1252 or iso-8859-1 (default: the mapping's, else UTF-8, or UTF-16 when the file starts with its byte-order mark)")
 	fs.IntVar(&f.skipRows, "skip-rows", -1, "rows to skip above the header (default: the mapping's, else 0)")
 	fs.BoolVar(&f.lazyQuotes, "lazy-quotes", false, "accept quotes inside unquoted fields")
+	fs.StringArrayVar(&f.inputs, "input", nil, "read a lookup table the mapping declares under lookups from this file, as NAME=FILE (repeatable; any format)")
 	fs.StringVar(&f.timezone, "timezone", "", "IANA time zone in which dates are taken (default: the mapping's, else UTC)")
 }
 
@@ -214,12 +218,74 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 	}
 	defer src.Close()
 	in.format, in.delimiter, in.encoding, in.sheet, in.path = src.Format, src.Delimiter, src.Encoding, src.Sheet, src.Path
-	prog, err := m.Compile(src.Header, transform.CompileOptions{Timezone: opt.timezone})
+	tables, err := readTables(m, opt)
+	if err != nil {
+		return nil, in, err
+	}
+	prog, err := m.Compile(src.Header, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
 	if loadErr != nil || err != nil {
 		return nil, in, mappingErrors(loadErr, err)
 	}
 	res, err := prog.Run(src, run)
 	return res, in, err
+}
+
+// readTables reads the mapping's lookup tables: each from the file --input names, else
+// from its file: relative to the mapping.
+func readTables(m *transform.Mapping, opt readOptions) (map[string]*transform.Table, error) {
+	names := make([]string, 0, len(opt.lookups))
+	for name := range opt.lookups {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if _, ok := m.Lookups[name]; !ok {
+			declared := make([]string, 0, len(m.Lookups))
+			for n := range m.Lookups {
+				declared = append(declared, strconv.Quote(n))
+			}
+			slices.Sort(declared)
+			what := "declares no lookups"
+			if len(declared) > 0 {
+				what = "declares " + strings.Join(declared, ", ")
+			}
+			return nil, usageError{fmt.Errorf("--input %s=...: %s has no lookup %q under lookups (it %s)", name, m.File, name, what)}
+		}
+	}
+	tables := map[string]*transform.Table{}
+	for name, l := range m.Lookups {
+		path, ok := opt.lookups[name]
+		if !ok && l.File != "" {
+			path = filepath.Join(filepath.Dir(m.File), l.File)
+		}
+		if path == "" {
+			return nil, &transform.Error{Pos: l.Pos, Err: &transform.Hint{
+				Err:  fmt.Errorf("lookup %q needs an input", name),
+				Hint: fmt.Sprintf("give it with --input %s=FILE, or with file: under lookups.%s", name, name),
+			}}
+		}
+		t, err := readTable(l, path)
+		if err != nil {
+			return nil, err
+		}
+		tables[name] = t
+	}
+	return tables, nil
+}
+
+func readTable(l *transform.Lookup, path string) (*transform.Table, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	defer fh.Close()
+	o := readOptionsOf(l.Input)
+	src, err := readers.Open(fh, path, o.readers())
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return transform.ReadTable(l, src, src.Header)
 }
 
 // mappingErrors merges a mapping's structural and expression problems, in the order of
@@ -283,6 +349,7 @@ type readOptions struct {
 	json     readers.JSONOptions
 	encoding string
 	timezone *time.Location
+	lookups  map[string]string // lookup name → file, from --input
 }
 
 // readers returns the options for readers.Open.
@@ -308,6 +375,20 @@ func readOptionsOf(in transform.Input) readOptions {
 func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOptions, error) {
 	flags := cmd.Flags()
 	var set []func(*readOptions)
+	lookups := map[string]string{}
+	for _, spec := range f.inputs {
+		name, file, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || file == "" {
+			return nil, usageError{fmt.Errorf("--input: want NAME=FILE, such as analytics=activity.csv, got %q", spec)}
+		}
+		if _, dup := lookups[name]; dup {
+			return nil, usageError{fmt.Errorf("--input: %q is given twice", name)}
+		}
+		lookups[name] = file
+	}
+	if len(lookups) > 0 {
+		set = append(set, func(o *readOptions) { o.lookups = lookups })
+	}
 	if f.hasFormat && flags.Changed("format") {
 		if !slices.Contains(readers.Formats, f.format) {
 			return nil, usageError{fmt.Errorf("--format: unknown format %q (want %s)", f.format, strings.Join(readers.Formats, ", "))}

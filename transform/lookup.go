@@ -1,0 +1,152 @@
+package transform
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Lookup declares a keyed table read from a second input, for lookup(name, key).
+type Lookup struct {
+	Name        string
+	Pos         Pos
+	Key         string // the column (or top-level JSON key) whose value is the key
+	File        string // default input, relative to the mapping file; "" means --input is needed
+	OnDuplicate string // error (default), first or last
+	OnMissing   string // error (default) or empty
+	Input       Input  // how to read it
+}
+
+// Policies of a Lookup.
+const (
+	PolicyError = "error"
+	PolicyFirst = "first"
+	PolicyLast  = "last"
+	PolicyEmpty = "empty"
+)
+
+func (d *decoder) lookups(n *yaml.Node) {
+	d.fields(n, "lookups", nil, func(name string, k, v *yaml.Node) {
+		what := "lookups." + name
+		l := &Lookup{Name: name, Pos: d.pos(k), OnDuplicate: PolicyError, OnMissing: PolicyError}
+		d.fields(v, what, []string{"key", "file", "onDuplicate", "onMissing", "input"}, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "key":
+				l.Key = d.str(v, what+".key")
+			case "file":
+				l.File = d.str(v, what+".file")
+			case "onDuplicate":
+				l.OnDuplicate = d.policy(v, what+".onDuplicate", PolicyError, PolicyFirst, PolicyLast)
+			case "onMissing":
+				l.OnMissing = d.policy(v, what+".onMissing", PolicyError, PolicyEmpty)
+			case "input":
+				d.inputInto(v, what+".input", &l.Input)
+			}
+		})
+		if v.Kind == yaml.MappingNode && l.Key == "" {
+			d.errorf(v, "%s: needs key, the column that holds the key", what)
+		}
+		d.m.Lookups[name] = l
+	})
+}
+
+func (d *decoder) policy(v *yaml.Node, what string, allowed ...string) string {
+	s := d.str(v, what)
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	d.errorf(v, "%s: want %s, got %q", what, strings.Join(allowed, " or "), s)
+	return allowed[0]
+}
+
+// Table is a lookup's input, read whole and keyed.
+type Table struct {
+	Lookup *Lookup
+	Header *Header
+	rows   map[string]map[string]any
+}
+
+// Len returns the number of keys in the table.
+func (t *Table) Len() int { return len(t.rows) }
+
+// ReadTable reads every record of r, whose header is h, into a table keyed by the value
+// of l.Key, trimmed of surrounding spaces. Records with an empty key are left out. A key
+// that comes twice is an error unless l.OnDuplicate says to keep the first or the last.
+// Tabular rows become maps of column name to text; JSON records stay as they are.
+func ReadTable(l *Lookup, r Reader, h *Header) (*Table, error) {
+	col, ok := h.Index(l.Key)
+	if !ok && (h.Kind != Objects || h.Sampled > 0) {
+		return nil, &Error{Pos: l.Pos, Err: fmt.Errorf("lookups.%s.key: %s has no column %q%s", l.Name, h.File, l.Key, (&compiler{h: h}).columnHint(l.Key))}
+	}
+	t := &Table{Lookup: l, Header: h, rows: map[string]map[string]any{}}
+	first := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var row map[string]any
+		var key any
+		if rec.Object != nil {
+			row, key = rec.Object, rec.Object[l.Key]
+		} else {
+			row = make(map[string]any, len(h.Names))
+			for i, name := range h.Names {
+				if i < len(rec.Values) {
+					row[name] = rec.Values[i]
+				} else {
+					row[name] = ""
+				}
+			}
+			key = row[l.Key]
+		}
+		k, err := text(key)
+		if err != nil {
+			return nil, &Error{Pos: rec.Pos(col), Err: fmt.Errorf("lookup %q: key %s: %v", l.Name, l.Key, err)}
+		}
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if line, dup := first[k]; dup {
+			switch l.OnDuplicate {
+			case PolicyFirst:
+				continue
+			case PolicyError:
+				return nil, &Error{Pos: rec.Pos(col), Err: &Hint{
+					Err:  fmt.Errorf("lookup %q: duplicate key %q (first on line %d)", l.Name, k, line),
+					Hint: fmt.Sprintf("if the last or first row of a key should win, say so with onDuplicate: last (or first) under lookups.%s", l.Name),
+				}}
+			}
+		} else {
+			first[k] = rec.Line
+		}
+		t.rows[k] = row
+	}
+}
+
+// get returns the row of key, or an error (or nil, with onMissing: empty) when there
+// is none.
+func (t *Table) get(v any) (map[string]any, error) {
+	k, err := text(v)
+	if err != nil {
+		return nil, fmt.Errorf("lookup %q: key: %v", t.Lookup.Name, err)
+	}
+	k = strings.TrimSpace(k)
+	if row, ok := t.rows[k]; ok {
+		return row, nil
+	}
+	if t.Lookup.OnMissing == PolicyEmpty {
+		return nil, nil
+	}
+	return nil, &Hint{
+		Err:  fmt.Errorf("lookup %q has no row with %s %q", t.Lookup.Name, t.Lookup.Key, k),
+		Hint: fmt.Sprintf("if rows without a match are expected, set onMissing: empty under lookups.%s, and lookup() gives nil for them", t.Lookup.Name),
+	}
+}

@@ -26,6 +26,19 @@ type Program struct {
 	skips    []*compiled
 	user     [len(userFieldOrder)]*compiled // by userField
 	licenses []compiledLicense
+	columns  map[int]bool // of Header, read without ?.
+}
+
+// Columns returns the header's columns that the mapping reads and cannot do without
+// (row.x, not row?.x), in header order.
+func (p *Program) Columns() []string {
+	var cols []string
+	for i, name := range p.Header.Names {
+		if p.columns[i] {
+			cols = append(cols, name)
+		}
+	}
+	return cols
 }
 
 type compiledLicense struct {
@@ -83,10 +96,10 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	if h != nil && h.Kind == Objects {
 		row = map[string]any{}
 	}
-	c := &compiler{m: m, h: h, env: map[string]any{"row": row}}
+	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: map[string]any{"row": row}}
 	c.tables = opt.Tables
 	c.opts = append(c.opts, functions(m, loc, opt.Tables)...)
-	p := &Program{Mapping: m, Header: h}
+	p := &Program{Mapping: m, Header: h, columns: c.columns}
 
 	for _, l := range m.Let {
 		ce := c.compile("let."+l.Name, l.Expr, nil)
@@ -150,12 +163,13 @@ func zeroOf(ce *compiled) any {
 }
 
 type compiler struct {
-	m      *Mapping
-	h      *Header
-	tables map[string]*Table
-	env    map[string]any
-	opts   []expr.Option
-	errs   ErrorList
+	m       *Mapping
+	h       *Header
+	columns map[int]bool
+	tables  map[string]*Table
+	env     map[string]any
+	opts    []expr.Option
+	errs    ErrorList
 }
 
 func (c *compiler) errorAt(e Expr, offset int, field, format string, args ...any) {
@@ -267,6 +281,9 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 			}
 			if ce.column < 0 {
 				ce.column = i
+			}
+			if !n.Optional {
+				c.columns[i] = true
 			}
 		case *ast.CallNode:
 			if id, ok := n.Callee.(*ast.IdentifierNode); ok {

@@ -26,6 +26,61 @@ func builtinName(name string) (string, bool) {
 
 func builtinFS() fs.FS { return mappings.FS() }
 
+// autoMapping is the -m that picks a built-in mapping from the export's header.
+const autoMapping = "auto"
+
+// pickMapping returns the built-in mapping for an export with header h: the one whose
+// expressions all compile against it, or, when several do, the one that reads every
+// column the others read and more (a mapping that needs only Email fits many exports).
+// Anything else is an error: a wrong guess could remove people.
+func pickMapping(h *transform.Header) (*transform.Mapping, error) {
+	type fit struct {
+		m    *transform.Mapping
+		cols []string
+	}
+	var fits []fit
+	for _, name := range mappings.Names() {
+		m, err := loadMapping(name)
+		if err != nil {
+			continue
+		}
+		if p, err := m.Compile(h, transform.CompileOptions{}); err == nil {
+			fits = append(fits, fit{m, p.Columns()})
+		}
+	}
+	if len(fits) == 0 {
+		return nil, &transform.Hint{
+			Err:  fmt.Errorf("%s: -m auto: no built-in mapping fits this export's header", h.File),
+			Hint: "list them with 'torii-transform mappings'; draft a mapping for this export with 'torii-transform init " + h.File + "'",
+		}
+	}
+	for _, f := range fits {
+		if !slices.ContainsFunc(fits, func(o fit) bool {
+			return o.m != f.m && !(len(o.cols) < len(f.cols) && subset(o.cols, f.cols))
+		}) {
+			return f.m, nil
+		}
+	}
+	names := make([]string, len(fits))
+	for i, f := range fits {
+		names[i] = f.m.Name
+	}
+	return nil, &transform.Hint{
+		Err:  fmt.Errorf("%s: -m auto: several built-in mappings fit this export: %s", h.File, strings.Join(names, ", ")),
+		Hint: "pick one with -m NAME",
+	}
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
 // loadMapping reads the mapping a -m names: a built-in by its name, else a file. Its
 // structural problems come back with a mapping that Compile can still check (see
 // transform.Load); a nil mapping means it could not be read at all.

@@ -80,7 +80,7 @@ A summary goes to standard error.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&f.mapping, "mapping", "m", "", "mapping file (required)")
+	fs.StringVarP(&f.mapping, "mapping", "m", "", "mapping: a file, the name of a built-in mapping, or auto to pick the built-in that fits the export's header (required)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the users file here, replacing it atomically (default: standard output)")
 	fs.StringVar(&f.onError, "on-error", "fail", "what to do with a row that cannot be converted: fail (nothing is written) or skip (the row is dropped and counted)")
 	fs.StringVar(&f.errorsReport, "errors-report", "", "write every rejected row to this CSV file (row, column, field, message)")
@@ -159,6 +159,8 @@ type input struct {
 	encoding  string
 	sheet     string
 	path      string
+	picked    string // the built-in mapping -m auto picked
+	vendor    string // its vendor
 }
 
 // describe says how the input was read: "csv, delimiter \",\", utf-8", "xlsx, sheet
@@ -188,9 +190,12 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	if err != nil {
 		return nil, input{name: inputName}, err
 	}
-	m, loadErr := loadMapping(f.mapping)
-	if m == nil {
-		return nil, input{name: inputName}, loadErr
+	var m *transform.Mapping // nil: -m auto, picked from the export's header
+	var loadErr error
+	if f.mapping != autoMapping {
+		if m, loadErr = loadMapping(f.mapping); m == nil {
+			return nil, input{name: inputName}, loadErr
+		}
 	}
 	r, closer, err := c.open(inputName)
 	if err != nil {
@@ -204,7 +209,17 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	if f.errorsReport != "" {
 		run.MaxErrors = 1_000_000 // the report is for fixing every row
 	}
-	return convertReader(m, loadErr, r, inputName, override(m.Input), run)
+	var opt readOptions
+	if m != nil {
+		opt = override(m.Input)
+	} else {
+		opt = override(transform.Input{})
+	}
+	res, in, err := convertReader(m, loadErr, r, inputName, opt, run)
+	if in.picked != "" {
+		fmt.Fprintf(c.stderr, "torii-transform: -m auto: %s looks like %s's export; using the built-in mapping %s\n", in.name, in.vendor, in.picked)
+	}
+	return res, in, err
 }
 
 // convertReader reads the export in r, named name in messages, compiles the mapping
@@ -218,6 +233,12 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 	}
 	defer src.Close()
 	in.format, in.delimiter, in.encoding, in.sheet, in.path = src.Format, src.Delimiter, src.Encoding, src.Sheet, src.Path
+	if m == nil {
+		if m, err = pickMapping(src.Header); err != nil {
+			return nil, in, err
+		}
+		in.picked, in.vendor = m.Name, m.Vendor
+	}
 	tables, err := readTables(m, opt)
 	if err != nil {
 		return nil, in, err

@@ -200,7 +200,7 @@ func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir strin
 	if err := writers.WriteDiff(&diff, d, "text", writers.DiffOptions{Limit: 20}); err != nil {
 		return err
 	}
-	return fmt.Errorf("the users file differs from %s (- want, + got):\n%s", t.Want, diff.String())
+	return fmt.Errorf("the users file differs from %s (old: want, new: got):\n%s", t.Want, diff.String())
 }
 
 // matchErrors checks that each wanted text appears in the errors, in order.

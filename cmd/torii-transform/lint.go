@@ -54,6 +54,7 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 		return loadErr
 	}
 	var h *transform.Header
+	var tables map[string]*transform.Table
 	opt := override(m.Input)
 	if export != "" {
 		r, closer, err := c.open(export)
@@ -61,14 +62,17 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 			return err
 		}
 		defer closer.Close()
-		text, _ := readers.Decode(r, opt.encoding)
-		csv, err := readers.NewCSV(text, displayName(export), opt.csv)
+		src, err := readers.Open(r, displayName(export), opt.readers())
 		if err != nil {
 			return err
 		}
-		h = csv.Header()
+		defer src.Close()
+		h = src.Header
+		if tables, err = readTables(m, opt); err != nil {
+			return err
+		}
 	}
-	_, err := m.Compile(h, transform.CompileOptions{Timezone: opt.timezone})
+	_, err := m.Compile(h, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
 	if loadErr != nil || err != nil {
 		return mappingErrors(loadErr, err)
 	}

@@ -51,7 +51,8 @@ type compiled struct {
 	field  string // what the expression computes, as users see it: "user.email", "skip[0]"
 	expr   Expr
 	prog   *vm.Program
-	column int // index of the first column the expression reads, for row error positions; -1 if none
+	column int  // index of the first column the expression reads, for row error positions; -1 if none
+	direct bool // the expression is just row.x: the value is read without the VM
 }
 
 // userField indexes Program.user.
@@ -220,7 +221,20 @@ func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled
 		return ce
 	}
 	ce.prog = prog
+	ce.direct = c.isColumn(tree.Node) && ce.column >= 0
 	return ce
+}
+
+// isColumn reports whether n is row.x or row["x"] of a tabular input: an expression
+// whose value is the column's text, which the evaluator reads without the VM.
+func (c *compiler) isColumn(n ast.Node) bool {
+	m, ok := n.(*ast.MemberNode)
+	if !ok || m.Optional || c.h == nil || c.h.Kind == Objects {
+		return false
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	_, isName := m.Property.(*ast.StringNode)
+	return ok && id.Value == "row" && isName
 }
 
 func kindNames(kinds []reflect.Kind) string {

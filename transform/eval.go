@@ -28,6 +28,7 @@ func (e *RowError) Unwrap() error { return e.Err }
 
 // rowResult is what one record contributes to the users file.
 type rowResult struct {
+	err     *RowError // the record could not be converted
 	line    int
 	skipped int // index of the skip rule that dropped the row, or -1
 	user    usersfile.User
@@ -55,7 +56,7 @@ func (p *Program) NewEvaluator() *Evaluator {
 
 // eval runs the mapping on one record. A record that fails gives a *RowError.
 func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
-	*out = rowResult{line: rec.Line, skipped: -1, grants: out.grants[:0]}
+	*out = rowResult{line: rec.Line, skipped: -1}
 	if ev.p.Header.Kind == Objects {
 		ev.env["row"] = rec.Object
 	} else {
@@ -101,6 +102,12 @@ func (ev *Evaluator) setRow(rec *Record) {
 }
 
 func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
+	if ce.direct {
+		if ce.column < len(rec.Values) {
+			return rec.Values[ce.column], nil
+		}
+		return "", nil
+	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {
 		return nil, ev.rowError(ce, rec, unwrapExpr(err))

@@ -107,8 +107,10 @@ func sortByEmail[T any](s []T, email func(*T) string) {
 	if sorted {
 		return
 	}
-	slices.SortStableFunc(entries, func(a, b entry) int {
-		return compareEntry(a.lower, a.email, b.lower, b.email)
+	// The index breaks ties, so an unstable sort (several times faster than a stable
+	// one at a million users) gives the stable order.
+	slices.SortFunc(entries, func(a, b entry) int {
+		return cmp.Or(compareEntry(a.lower, a.email, b.lower, b.email), cmp.Compare(a.i, b.i))
 	})
 	orig := slices.Clone(s)
 	for i, e := range entries {

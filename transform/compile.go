@@ -24,6 +24,7 @@ type Program struct {
 
 	lets     []*compiled
 	skips    []*compiled
+	fails    []*compiled                    // parallel to Mapping.Fail
 	user     [len(userFieldOrder)]*compiled // by userField
 	licenses []compiledLicense
 	columns  map[int]bool // of Header, read without ?.
@@ -111,6 +112,9 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	}
 	for i, s := range m.Skip {
 		p.skips = append(p.skips, c.compile(fmt.Sprintf("skip[%d]", i), s.When, boolKinds))
+	}
+	for i, f := range m.Fail {
+		p.fails = append(p.fails, c.compile(fmt.Sprintf("fail[%d]", i), f.When, boolKinds))
 	}
 	for _, f := range m.User {
 		i := slices.Index(userFieldOrder[:], f.Name)

@@ -85,6 +85,15 @@ func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
 	if letErr != nil {
 		return letErr
 	}
+	for i, ce := range ev.p.fails {
+		v, err := ev.run(ce, rec)
+		if err != nil {
+			return err
+		}
+		if b, _ := v.(bool); b {
+			return ev.rowError(ce, rec, errors.New(ev.p.Mapping.Fail[i].Message))
+		}
+	}
 	if err := ev.user(rec, &out.user); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type Mapping struct {
 	Input       Input
 	Let         []Named // in file order: a value may use those before it
 	Skip        []SkipRule
+	Fail        []FailRule
 	User        []Named // Torii user field → expression
 	Licenses    []LicenseRule
 	Catalog     map[string]LicenseInfo // per-license constants, by license name
@@ -74,6 +75,13 @@ type Named struct {
 type SkipRule struct {
 	When   Expr
 	Reason string
+}
+
+// FailRule refuses the rows for which When is true, with Message: for exports that
+// cannot be converted as they are, such as a report whose user names are concealed.
+type FailRule struct {
+	When    Expr
+	Message string
 }
 
 // LicenseRule grants licenses to the user of a row. Exactly one of Name (a constant) and
@@ -186,7 +194,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 }
 
 func (d *decoder) mapping(n *yaml.Node) {
-	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"}
+	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"}
 	hasUser := false
 	d.fields(n, "mapping", top, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -208,6 +216,8 @@ func (d *decoder) mapping(n *yaml.Node) {
 			d.m.Let = d.named(v, "let", nil)
 		case "skip":
 			d.skip(v)
+		case "fail":
+			d.fail(v)
 		case "statuses":
 			d.m.Statuses = d.enum(v, "statuses", []string{usersfile.StatusActive, usersfile.StatusDeleted})
 		case "licenseStatuses":
@@ -380,6 +390,36 @@ func (d *decoder) skip(n *yaml.Node) {
 			r.Reason = strings.TrimSpace(r.When.Src)
 		}
 		d.m.Skip = append(d.m.Skip, r)
+	}
+}
+
+func (d *decoder) fail(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "fail must be a list of rules")
+		return
+	}
+	for i, item := range n.Content {
+		what := fmt.Sprintf("fail[%d]", i)
+		var r FailRule
+		ok := false
+		d.fields(item, what, []string{"when", "message"}, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "when":
+				r.When, ok = d.expr(v, what+".when")
+			case "message":
+				r.Message = strings.TrimSpace(d.str(v, what+".message"))
+			}
+		})
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		if !hasKey(item, "when") || !hasKey(item, "message") {
+			d.errorf(item, "%s: needs when (which rows) and message (what is wrong, and what to do)", what)
+			continue
+		}
+		if ok {
+			d.m.Fail = append(d.m.Fail, r)
+		}
 	}
 }
 

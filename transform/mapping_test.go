@@ -360,3 +360,28 @@ func TestList(t *testing.T) {
 		t.Errorf("List(3.5) gave no error")
 	}
 }
+
+func TestFailRules(t *testing.T) {
+	in := newRows("email,kind", "a@example.com,person", "b@example.com,bot", "C3D2,person")
+	p := compile(t, `version: 1
+skip:
+  - row.kind == "bot"
+fail:
+  - when: not (row.email contains "@")
+    message: the export hides emails; turn that off and export again
+user:
+  email: email(row.email)
+`, in)
+	res, err := p.Run(in, Options{})
+	if !errors.Is(err, ErrRejected) || len(res.Errors) != 1 {
+		t.Fatalf("err = %v, %d row errors; want one rejected row", err, len(res.Errors))
+	}
+	want := "in.csv:4:1: fail[0]: the export hides emails; turn that off and export again"
+	if got := res.Errors[0].Error(); got != want {
+		t.Errorf("row error %q, want %q", got, want)
+	}
+	if _, err := Load("m.yaml", []byte("version: 1\nfail:\n  - when: 'true'\nuser:\n  email: row.e\n")); err == nil ||
+		err.Error() != "m.yaml:3:5: fail[0]: needs when (which rows) and message (what is wrong, and what to do)" {
+		t.Errorf("a rule without a message: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -26,6 +27,10 @@ type CSVOptions struct {
 	// report's title. Lines that hold nothing but spaces and delimiters are dropped
 	// after them too, with no need to count them.
 	SkipRows int
+	// Footer, when set, lets through a short line whose one value it matches, padded to
+	// the header's width, instead of failing on its width: a report footer, which the
+	// footer filter of Open then drops.
+	Footer *regexp.Regexp
 }
 
 // CSV reads the records of delimited text (CSV, TSV, semicolon-separated) that has a
@@ -49,7 +54,8 @@ type CSV struct {
 	delim   rune // the delimiter in use, given or detected
 	lineOff int  // lines consumed before r's input: skipped rows and blank lines
 	locs    []transform.Loc
-	err     error // sticky: the input can't be read any further
+	footer  *regexp.Regexp // see CSVOptions.Footer
+	err     error          // sticky: the input can't be read any further
 }
 
 var _ transform.Reader = (*CSV)(nil)
@@ -121,7 +127,7 @@ func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 		}
 	}
 
-	c := &CSV{file: name, delim: opt.Delimiter, lineOff: skipped}
+	c := &CSV{file: name, delim: opt.Delimiter, lineOff: skipped, footer: opt.Footer}
 	if c.delim == 0 {
 		c.delim = detectDelimiter(head)
 	}
@@ -206,8 +212,12 @@ func (c *CSV) Read() (*transform.Record, error) {
 	if err != nil {
 		return nil, c.readError(err)
 	}
+	got := len(fields)
 	if err := c.checkWidth(fields); err != nil {
-		return nil, err
+		if got >= len(c.header.Names) || !footerLine(c.footer, fields) {
+			return nil, err
+		}
+		fields = append(fields, make([]string, len(c.header.Names)-got)...)
 	}
 	n := len(c.header.Names)
 	values := fields[:n:n]
@@ -217,7 +227,7 @@ func (c *CSV) Read() (*transform.Record, error) {
 	locs := c.locs[:n:n]
 	c.locs = c.locs[n:]
 	for i, v := range values {
-		line, col := c.r.FieldPos(i)
+		line, col := c.r.FieldPos(min(i, got-1))
 		locs[i] = transform.Loc{Line: int32(c.lineOff + line), Column: int32(col)}
 		if !utf8.ValidString(v) {
 			return nil, errorAt(c.pos(i), hintEncoding, errors.New("invalid UTF-8"))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/torii-transform/torii-transform/transform"
@@ -79,6 +80,9 @@ type Options struct {
 	CSV      CSVOptions
 	XLSX     XLSXOptions
 	JSON     JSONOptions // Lines is set from the format
+	// Footer matches the value of the lines that a report appends after its records, in
+	// a spreadsheet or delimited text: they are dropped from the end and counted.
+	Footer *regexp.Regexp
 }
 
 // Input is an opened input: its records, its header and what was found out about it.
@@ -91,6 +95,16 @@ type Input struct {
 	Sheet     string // XLSX
 	Path      string // JSON: where the records are, as given or found
 	close     func() error
+	footer    *footer
+}
+
+// Footer returns the lines of a report footer that were dropped from the end of the
+// input (see Options.Footer), once every record was read.
+func (in *Input) Footer() []string {
+	if in.footer == nil {
+		return nil
+	}
+	return in.footer.dropped
 }
 
 // Close releases what the reader holds. It does not close the input it was given.
@@ -137,7 +151,9 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		in.Reader, in.Header, in.Sheet, in.close = x, x.Header(), x.Sheet(), x.Close
 	case FormatCSV:
 		text, enc := Decode(r, opt.Encoding)
-		c, err := NewCSV(text, name, opt.CSV)
+		co := opt.CSV
+		co.Footer = opt.Footer
+		c, err := NewCSV(text, name, co)
 		if err != nil {
 			return nil, err
 		}
@@ -153,6 +169,10 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		in.Reader, in.Header, in.Encoding, in.Path = j, j.Header(), enc, j.Path()
 	default:
 		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	if opt.Footer != nil && (format == FormatCSV || format == FormatXLSX) {
+		in.footer = &footer{r: in.Reader, re: opt.Footer}
+		in.Reader = in.footer
 	}
 	return in, nil
 }

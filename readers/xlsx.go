@@ -76,6 +76,7 @@ type XLSX struct {
 	date1904    bool
 	header      *transform.Header
 	width       int    // cells of the header row, counting blank names at its end
+	first       int    // blank columns before the first named one, dropped
 	pending     []xrow // rows read ahead to find the header, returned first
 	cells       []string
 	rowNum      int   // the last row read
@@ -332,16 +333,22 @@ func (x *XLSX) setHeader(h xrow) error {
 	for len(names) > 0 && names[len(names)-1] == "" {
 		names = names[:len(names)-1]
 	}
+	// A formatted report (Salesforce's) leaves column A empty: the table starts at the
+	// first named column.
+	for x.first < len(names) && names[x.first] == "" {
+		x.first++
+	}
+	names = names[x.first:]
 	pos := func(i int) transform.Pos {
-		return transform.Pos{File: x.file, Sheet: x.sheet, Line: h.num, Column: i + 1}
+		return transform.Pos{File: x.file, Sheet: x.sheet, Line: h.num, Column: x.first + i + 1}
 	}
 	seen := make(map[string]int, len(names))
 	for i, n := range names {
 		if n == "" {
-			return errorAt(pos(i), "", fmt.Errorf("blank column name (column %s)", columnName(i+1)))
+			return errorAt(pos(i), "", fmt.Errorf("blank column name (column %s)", columnName(x.first+i+1)))
 		}
 		if j, ok := seen[n]; ok {
-			return errorAt(pos(i), "", fmt.Errorf("duplicate column %q (columns %s and %s)", n, columnName(j+1), columnName(i+1)))
+			return errorAt(pos(i), "", fmt.Errorf("duplicate column %q (columns %s and %s)", n, columnName(x.first+j+1), columnName(x.first+i+1)))
 		}
 		seen[n] = i
 	}
@@ -370,20 +377,27 @@ func (x *XLSX) Read() (*transform.Record, error) {
 			continue
 		}
 		n := len(x.header.Names)
-		for i := n; i < len(r.values); i++ {
-			if strings.TrimSpace(r.values[i]) != "" {
+		for i := range r.values {
+			if (i < x.first || i >= x.first+n) && strings.TrimSpace(r.values[i]) != "" {
 				pos := transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: i + 1}
 				return nil, errorAt(pos, "give the column a name in the header row",
 					fmt.Errorf("value in column %s, which has no name in the header", columnName(i+1)))
 			}
 		}
-		values := r.values
+		values := r.values[min(x.first, len(r.values)):]
 		if len(values) >= n {
 			values = values[:n:n]
 		} else {
 			values = append(values, make([]string, n-len(values))...)
 		}
-		return &transform.Record{Header: x.header, Values: values, Line: r.num}, nil
+		rec := &transform.Record{Header: x.header, Values: values, Line: r.num}
+		if x.first > 0 {
+			rec.Locs = make([]transform.Loc, n)
+			for i := range rec.Locs {
+				rec.Locs[i] = transform.Loc{Line: int32(r.num), Column: int32(x.first + i + 1)}
+			}
+		}
+		return rec, nil
 	}
 }
 

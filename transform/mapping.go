@@ -49,6 +49,10 @@ type Input struct {
 	LazyQuotes  bool
 	Timezone    *time.Location
 	TimezonePos Pos
+	// Footer matches the first value of the lines a report appends after its records
+	// ("Grand Totals (5 records)", "Confidential Information - Do Not Distribute"):
+	// such lines at the end of the export are dropped and counted.
+	Footer *regexp.Regexp
 }
 
 // Formats are the input formats a mapping can name.
@@ -269,7 +273,7 @@ func (d *decoder) input(n *yaml.Node) { d.inputInto(n, "input", &d.m.Input) }
 
 // inputInto reads an input section, the mapping's or a lookup's, into in.
 func (d *decoder) inputInto(n *yaml.Node, what string, in *Input) {
-	known := []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone"}
+	known := []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone", "footer"}
 	d.fields(n, what, known, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "format":
@@ -279,6 +283,13 @@ func (d *decoder) inputInto(n *yaml.Node, what string, in *Input) {
 			}
 		case "sheet":
 			in.Sheet = d.str(v, what+".sheet")
+		case "footer":
+			re, err := regexp.Compile(d.str(v, what+".footer"))
+			if err != nil {
+				d.errorf(v, "%s.footer: %v", what, err)
+				return
+			}
+			in.Footer = re
 		case "path":
 			in.Path = d.str(v, what+".path")
 		case "delimiter":

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -159,8 +160,9 @@ type input struct {
 	encoding  string
 	sheet     string
 	path      string
-	picked    string // the built-in mapping -m auto picked
-	vendor    string // its vendor
+	footer    []string // report footer lines dropped from the end
+	picked    string   // the built-in mapping -m auto picked
+	vendor    string   // its vendor
 }
 
 // describe says how the input was read: "csv, delimiter \",\", utf-8", "xlsx, sheet
@@ -248,6 +250,7 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 		return nil, in, mappingErrors(loadErr, err)
 	}
 	res, err := prog.Run(src, run)
+	in.footer = src.Footer()
 	return res, in, err
 }
 
@@ -370,12 +373,13 @@ type readOptions struct {
 	json     readers.JSONOptions
 	encoding string
 	timezone *time.Location
+	footer   *regexp.Regexp
 	lookups  map[string]string // lookup name → file, from --input
 }
 
 // readers returns the options for readers.Open.
 func (o readOptions) readers() readers.Options {
-	return readers.Options{Format: o.format, Encoding: o.encoding, CSV: o.csv, XLSX: o.xlsx, JSON: o.json}
+	return readers.Options{Format: o.format, Encoding: o.encoding, CSV: o.csv, XLSX: o.xlsx, JSON: o.json, Footer: o.footer}
 }
 
 // readOptionsOf is how a mapping reads its export when no flag overrides it.
@@ -387,6 +391,7 @@ func readOptionsOf(in transform.Input) readOptions {
 		json:     readers.JSONOptions{Path: in.Path},
 		encoding: in.Encoding,
 		timezone: in.Timezone,
+		footer:   in.Footer,
 	}
 }
 
@@ -501,9 +506,28 @@ func (c *cli) summary(in input, res *transform.Result, output string, took time.
 			fmt.Fprintf(c.stderr, "  skipped %d: %s\n", r.Count, r.Reason)
 		}
 	}
+	if len(in.footer) > 0 {
+		fmt.Fprintf(c.stderr, "  dropped a report footer of %d %s: %s\n", len(in.footer), plural(len(in.footer), "line", "lines"), quoteLines(in.footer))
+	}
 	if output == "" {
 		output = "standard output"
 	}
 	fmt.Fprintf(c.stderr, "wrote %d users (%d active, %d deleted) and %d licenses to %s in %s\n",
 		s.Users, s.Active, s.Deleted, s.Licenses, output, took.Round(time.Millisecond))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// quoteLines quotes each line and joins them, for a summary.
+func quoteLines(lines []string) string {
+	q := make([]string, len(lines))
+	for i, l := range lines {
+		q[i] = strconv.Quote(l)
+	}
+	return strings.Join(q, ", ")
 }

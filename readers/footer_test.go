@@ -1,0 +1,55 @@
+package readers
+
+import (
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestFooter(t *testing.T) {
+	re := regexp.MustCompile(`^(Grand Totals|Confidential)`)
+	read := func(src string) ([]string, []string, error) {
+		in, err := Open(strings.NewReader(src), "r.csv", Options{Format: FormatCSV, Footer: re})
+		if err != nil {
+			return nil, nil, err
+		}
+		var got []string
+		for {
+			rec, err := in.Read()
+			if err == io.EOF {
+				return got, in.Footer(), nil
+			}
+			if err != nil {
+				return got, nil, err
+			}
+			got = append(got, strings.Join(rec.Values, "|"))
+		}
+	}
+	got, footer, err := read("a,b\n1,2\n\"Grand Totals (1 records)\"\n\n,\n\"Confidential Information\"\n")
+	if err != nil || !cmp.Equal(got, []string{"1|2"}) || !cmp.Equal(footer, []string{"Grand Totals (1 records)", "Confidential Information"}) {
+		t.Errorf("records %q, footer %q, %v", got, footer, err)
+	}
+	// A footer's line followed by records is an error; blank lines are records as ever.
+	for _, src := range []string{"a,b\n1,2\nGrand Totals,\n3,4\n", "a,b\n1,2\nGrand Totals\n3,4\n"} {
+		got, _, err = read(src)
+		if err == nil || err.Error() != `r.csv:3: "Grand Totals" looks like the report's footer, but records follow it` || !cmp.Equal(got, []string{"1|2"}) {
+			t.Errorf("%q: records %q, %v", src, got, err)
+		}
+	}
+	got, _, err = read("a,b\n1,2\n,\n3,4\n")
+	if err != nil || !cmp.Equal(got, []string{"1|2", "|", "3|4"}) {
+		t.Errorf("records %q, %v", got, err)
+	}
+	// Without a footer pattern, a short line is the usual error.
+	in, err := Open(strings.NewReader("a,b\n1,2\nGrand Totals\n"), "r.csv", Options{Format: FormatCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Read()
+	if _, err := in.Read(); err == nil || err.Error() != "r.csv:3:13: row has 1 field, header has 2" {
+		t.Errorf("without a footer pattern: %v", err)
+	}
+}

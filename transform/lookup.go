@@ -31,7 +31,7 @@ func (d *decoder) lookups(n *yaml.Node) {
 	d.fields(n, "lookups", nil, func(name string, k, v *yaml.Node) {
 		what := "lookups." + name
 		l := &Lookup{Name: name, Pos: d.pos(k), OnDuplicate: PolicyError, OnMissing: PolicyError}
-		d.fields(v, what, []string{"key", "file", "onDuplicate", "onMissing", "input"}, func(key string, k, v *yaml.Node) {
+		d.fields(v, what, keys.lookup, func(key string, k, v *yaml.Node) {
 			switch key {
 			case "key":
 				l.Key = d.str(v, what+".key")

@@ -123,6 +123,20 @@ func (e *Enum) Lookup(word string) (string, bool) {
 
 func foldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// keys are the keys each part of a mapping file may have. mappings/mapping.schema.json
+// says the same for editors; a test keeps the two in step.
+var keys = struct {
+	mapping, input, skip, fail, license, catalog, lookup []string
+}{
+	mapping: []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"},
+	input:   []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone", "footer"},
+	skip:    []string{"when", "reason"},
+	fail:    []string{"when", "message"},
+	license: []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"},
+	catalog: []string{"price", "unassignedAmount"},
+	lookup:  []string{"key", "file", "onDuplicate", "onMissing", "input"},
+}
+
 // UserFields are the Torii user fields a mapping can set, in output order.
 var UserFields = []string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
 
@@ -198,7 +212,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 }
 
 func (d *decoder) mapping(n *yaml.Node) {
-	top := []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"}
+	top := keys.mapping
 	hasUser := false
 	d.fields(n, "mapping", top, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -273,7 +287,7 @@ func (d *decoder) input(n *yaml.Node) { d.inputInto(n, "input", &d.m.Input) }
 
 // inputInto reads an input section, the mapping's or a lookup's, into in.
 func (d *decoder) inputInto(n *yaml.Node, what string, in *Input) {
-	known := []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone", "footer"}
+	known := keys.input
 	d.fields(n, what, known, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "format":
@@ -383,7 +397,7 @@ func (d *decoder) skip(n *yaml.Node) {
 		}
 		var r SkipRule
 		ok := false
-		d.fields(item, what, []string{"when", "reason"}, func(key string, k, v *yaml.Node) {
+		d.fields(item, what, keys.skip, func(key string, k, v *yaml.Node) {
 			switch key {
 			case "when":
 				r.When, ok = d.expr(v, what+".when")
@@ -413,7 +427,7 @@ func (d *decoder) fail(n *yaml.Node) {
 		what := fmt.Sprintf("fail[%d]", i)
 		var r FailRule
 		ok := false
-		d.fields(item, what, []string{"when", "message"}, func(key string, k, v *yaml.Node) {
+		d.fields(item, what, keys.fail, func(key string, k, v *yaml.Node) {
 			switch key {
 			case "when":
 				r.When, ok = d.expr(v, what+".when")
@@ -479,7 +493,7 @@ func (d *decoder) licenses(n *yaml.Node) {
 		d.errorf(n, "licenses must be a list")
 		return
 	}
-	known := []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"}
+	known := keys.license
 	for i, item := range n.Content {
 		what := fmt.Sprintf("licenses[%d]", i)
 		r := LicenseRule{Pos: d.pos(item)}
@@ -565,7 +579,7 @@ func (d *decoder) catalog(n *yaml.Node) {
 	d.fields(n, "catalog", nil, func(name string, k, v *yaml.Node) {
 		info := LicenseInfo{Pos: d.pos(k)}
 		what := "catalog." + name
-		d.fields(v, what, []string{"price", "unassignedAmount"}, func(key string, _, v *yaml.Node) {
+		d.fields(v, what, keys.catalog, func(key string, _, v *yaml.Node) {
 			d.licenseConst(&info, key, v, what)
 		})
 		d.addInfo(strings.TrimSpace(name), info, k)

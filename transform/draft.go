@@ -1,0 +1,1246 @@
+package transform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// DraftOptions say what Draft knows about an export besides its header and values.
+type DraftOptions struct {
+	Name   string // the mapping's name
+	Source string // the export's name, for the draft's comments
+	Input  Input  // how the export was read: written to the draft's input section
+	Rows   int    // how many rows were asked for (the sample may be shorter)
+}
+
+// Draft writes a first mapping for an export from its header and a sample of its
+// records: the email column found by its values; name, id, status, role, date and
+// license columns by their names and values. Every guess a person must check is marked
+// CONFIRM. The draft compiles against h and converts every record of the sample.
+//
+// An export with no column of email addresses is an error: Torii identifies users by
+// email.
+func Draft(h *Header, sample []*Record, opt DraftOptions) ([]byte, error) {
+	d := newDrafter(h, sample)
+	if len(sample) == 0 {
+		return nil, &Error{Pos: Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &Hint{
+			Err:  errors.New("no rows after the header: init drafts a mapping from the values of the export's rows"),
+			Hint: "draft from an export that lists at least a few users",
+		}}
+	}
+	if d.email = d.findEmail(); d.email == nil {
+		return nil, &Error{Pos: Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &Hint{
+			Err:  fmt.Errorf("no email column: no column holds email addresses in the first %d rows", len(sample)),
+			Hint: "Torii identifies users by email: export a column with the users' addresses, or give --sheet, --path or --skip-rows if the export was read wrongly (see torii-transform inspect)",
+		}}
+	}
+	d.detect()
+	return d.write(opt), nil
+}
+
+// draftColumn is what the sample says about one column.
+type draftColumn struct {
+	index   int
+	name    string
+	words   []string // the header's words, lowercased, camelCase split, [..] and (..) dropped
+	norm    string   // words joined by spaces
+	compact string   // words joined
+	values  []string // trimmed non-empty text values, in sample order
+	blank   int      // empty values
+	complex bool     // a JSON object, or an array holding objects
+	array   bool     // a JSON array of text
+	emails  int      // values that are email addresses
+	used    bool     // mapped to a field already
+}
+
+// distinct returns the column's values without repeats (ignoring case), in first-seen
+// order.
+func (c *draftColumn) distinct() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range c.values {
+		if f := foldWord(v); !seen[f] {
+			seen[f] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+type drafter struct {
+	h       *Header
+	objects bool
+	rows    int
+	cols    []*draftColumn
+
+	email     *draftColumn
+	emailSkip string // when the email column also holds text that is not an address: "text" or "regexp"
+	bots      []string
+	botWords  map[*draftColumn][]string // status or role words that mark bots
+	first     *draftColumn
+	last      *draftColumn
+	full      *draftColumn
+	fullComma bool // some full names are written "Last, First"
+	id        *draftColumn
+	status    *draftColumn
+	negative  bool // the status column says whether the account is blocked
+	statuses  []statusWord
+	roles     *draftColumn
+	rolesSep  string
+	dates     []dateColumn // every date column, in header order
+	lastUsed  []dateColumn
+	licenses  []licenseColumn
+}
+
+func newDrafter(h *Header, sample []*Record) *drafter {
+	d := &drafter{h: h, objects: h.Kind == Objects, rows: len(sample), botWords: map[*draftColumn][]string{}}
+	for i, name := range h.Names {
+		words := headerWords(name)
+		c := &draftColumn{index: i, name: name, words: words, norm: strings.Join(words, " "), compact: strings.Join(words, "")}
+		for _, rec := range sample {
+			c.add(rec)
+		}
+		d.cols = append(d.cols, c)
+	}
+	return d
+}
+
+// add reads the column's value in rec.
+func (c *draftColumn) add(rec *Record) {
+	var v any
+	if rec.Object != nil {
+		v = rec.Object[c.name]
+	} else if c.index < len(rec.Values) {
+		v = rec.Values[c.index]
+	}
+	switch v := v.(type) {
+	case nil:
+		c.blank++
+	case string:
+		c.addText(v)
+	case json.Number:
+		c.addText(v.String())
+	case bool:
+		c.addText(strconv.FormatBool(v))
+	case []any:
+		for _, it := range v {
+			switch it := it.(type) {
+			case string:
+				c.array = true
+				c.addText(it)
+			case json.Number, bool, nil:
+				c.array = true
+			default:
+				c.complex = true
+			}
+		}
+	default:
+		c.complex = true
+	}
+}
+
+func (c *draftColumn) addText(s string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		c.blank++
+		return
+	}
+	c.values = append(c.values, s)
+	if _, err := NormalizeEmail(s); err == nil {
+		c.emails++
+	}
+}
+
+// scalar says whether the column holds text (or JSON scalars) only.
+func (c *draftColumn) scalar() bool { return !c.complex && !c.array }
+
+// headerWords splits a column's name into lowercase words: camelCase and snake_case
+// are split, and bracketed notes such as "[READ ONLY]" are dropped.
+func headerWords(name string) []string {
+	var b strings.Builder
+	depth := 0
+	var prev rune
+	for _, r := range name {
+		switch {
+		case r == '[' || r == '(':
+			depth++
+		case r == ']' || r == ')':
+			if depth > 0 {
+				depth--
+			}
+		case depth > 0:
+		case unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)):
+			b.WriteRune(' ')
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(' ')
+		}
+		prev = r
+	}
+	return strings.Fields(b.String())
+}
+
+// is says whether the header is one of names (spaces in names are optional: "first
+// name" also matches "firstname").
+func (c *draftColumn) is(names ...string) bool {
+	for _, n := range names {
+		if c.norm == n || c.compact == strings.ReplaceAll(n, " ", "") {
+			return true
+		}
+	}
+	return false
+}
+
+// has says whether any of words is one of the header's words.
+func (c *draftColumn) has(words ...string) bool {
+	return slices.ContainsFunc(c.words, func(w string) bool { return slices.Contains(words, w) })
+}
+
+// contains says whether phrase (words separated by spaces) is in the header's words.
+func (c *draftColumn) contains(phrase string) bool {
+	return strings.Contains(" "+c.norm+" ", " "+phrase+" ")
+}
+
+// findEmail returns the column whose values are email addresses: the one with the most
+// addresses, where they are most of its values; near ties go to the column whose name
+// says email.
+func (d *drafter) findEmail() *draftColumn {
+	var cands []*draftColumn
+	most := 0
+	for _, c := range d.cols {
+		if !c.scalar() || c.emails == 0 || c.emails*2 < len(c.values) {
+			continue
+		}
+		cands = append(cands, c)
+		most = max(most, c.emails)
+	}
+	var best *draftColumn
+	bestRank := 0
+	for _, c := range cands {
+		if c.emails*10 < most*9 {
+			continue
+		}
+		rank := 1
+		switch {
+		case c.is("email", "e mail", "mail", "email address", "e mail address", "mail address", "primary email", "work email", "user email"):
+			rank = 4
+		case c.has("email", "emails", "mail"):
+			rank = 3
+		case c.has("login", "principal", "upn", "username"):
+			rank = 2
+		}
+		if best == nil || rank > bestRank || rank == bestRank && c.emails > best.emails {
+			best, bestRank = c, rank
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	best.used = true
+	if best.emails < len(best.values) {
+		d.emailSkip = "text"
+		for _, v := range best.values {
+			if _, err := NormalizeEmail(v); err != nil && strings.Contains(v, "@") {
+				d.emailSkip = "regexp"
+			}
+		}
+	}
+	for _, v := range best.values {
+		if botAddress.MatchString(strings.ToLower(v)) && !slices.Contains(d.bots, v) {
+			d.bots = append(d.bots, v)
+		}
+	}
+	return best
+}
+
+// botAddress matches addresses of bots and service accounts, as the draft's skip rule
+// does (expr's matches is Go's regexp too).
+var botAddress = regexp.MustCompile(botPattern)
+
+const botPattern = `(^|[^a-z])(bots?|noreply|no-reply|donotreply|do-not-reply|service)([^a-z]|$)`
+
+// emailShape is NormalizeEmail's test as a regular expression, for a skip rule.
+const emailShape = `^(mailto:)?[^@\s,;<>"()]+@[^@\s,;<>"().][^@\s,;<>"()]*\.[^@\s,;<>"()]*[^@\s,;<>"().]$`
+
+// botWords are status and role words that mark bots and service accounts.
+var botWords = []string{"bot", "bots", "service", "service account", "app", "integration", "robot"}
+
+func (d *drafter) detect() {
+	d.findNames()
+	d.findID()
+	d.findStatus()
+	d.findRoles()
+	d.findDates()
+	d.findLicenses()
+}
+
+var (
+	firstNames = []string{"first name", "given name", "first", "given", "forename", "fname", "first names", "prenom", "prénom", "vorname", "nombre", "nome", "voornaam", "förnamn", "fornavn", "fornavn", "etunimi", "imię", "imie"}
+	lastNames  = []string{"last name", "family name", "surname", "last", "lname", "sn", "nom", "nom de famille", "nachname", "familienname", "apellido", "apellidos", "cognome", "achternaam", "efternamn", "etternavn", "efternavn", "sukunimi", "nazwisko"}
+	fullNames  = []string{"full name", "display name", "name", "user name", "user", "member", "person", "member name", "employee name", "nom complet", "nombre completo"}
+	notPeople  = []string{"group", "groups", "team", "teams", "org", "organization", "company", "department", "domain", "product", "license", "plan", "role", "app", "device", "host", "computer", "file", "manager", "site", "country", "city", "location", "office", "job", "title", "saml", "profile", "building", "floor"}
+)
+
+func (d *drafter) findNames() {
+	d.first = d.pick(func(c *draftColumn) int {
+		switch {
+		case c.is(firstNames...):
+			return 2
+		case c.contains("first name") || c.contains("given name"):
+			return 1
+		}
+		return 0
+	}, (*draftColumn).textual)
+	d.last = d.pick(func(c *draftColumn) int {
+		switch {
+		case c.is(lastNames...):
+			return 2
+		case c.contains("last name") || c.contains("family name"):
+			return 1
+		}
+		return 0
+	}, (*draftColumn).textual)
+	if d.first != nil || d.last != nil {
+		return
+	}
+	d.full = d.pick(func(c *draftColumn) int {
+		if i := slices.IndexFunc(fullNames, func(n string) bool { return c.is(n) }); i >= 0 {
+			return len(fullNames) + 1 - i
+		}
+		if len(c.words) > 1 && c.words[len(c.words)-1] == "name" && !c.has(notPeople...) {
+			return 1
+		}
+		return 0
+	}, (*draftColumn).fullNames)
+	if d.full != nil {
+		d.fullComma = slices.ContainsFunc(d.full.values, func(v string) bool { return strings.Count(v, ",") == 1 })
+	}
+}
+
+// textual says whether a column holds names: text that is not addresses.
+func (c *draftColumn) textual() bool {
+	return c.scalar() && len(c.values) > 0 && c.emails*2 < len(c.values)
+}
+
+// fullNames says whether a column holds people's whole names: most have a space, and
+// few have digits or @ (a report's footer may).
+func (c *draftColumn) fullNames() bool {
+	if !c.textual() {
+		return false
+	}
+	spaced, odd := 0, 0
+	for _, v := range c.values {
+		if strings.Contains(v, " ") || strings.Count(v, ",") == 1 {
+			spaced++
+		}
+		if strings.ContainsAny(v, "@0123456789") {
+			odd++
+		}
+	}
+	return spaced*2 >= len(c.values) && odd*4 <= len(c.values)
+}
+
+// pick returns the unused column with the highest rank above 0 that ok accepts; the
+// leftmost of equals.
+func (d *drafter) pick(rank func(*draftColumn) int, ok func(*draftColumn) bool) *draftColumn {
+	var best *draftColumn
+	bestRank := 0
+	for _, c := range d.cols {
+		if c.used {
+			continue
+		}
+		if r := rank(c); r > bestRank && ok(c) {
+			best, bestRank = c, r
+		}
+	}
+	if best != nil {
+		best.used = true
+	}
+	return best
+}
+
+func (d *drafter) findID() {
+	ids := []string{"user id", "id", "uid", "object id", "member id", "account id", "person id", "user guid", "guid", "external id", "user key", "username", "user name", "login", "login name", "user login", "handle", "screen name"}
+	d.id = d.pick(func(c *draftColumn) int {
+		if i := slices.IndexFunc(ids, func(n string) bool { return c.is(n) }); i >= 0 {
+			return len(ids) + 2 - i
+		}
+		if n := len(c.words); n > 1 && (c.words[n-1] == "id" || c.words[n-1] == "login") &&
+			!c.has("group", "org", "organization", "team", "tenant", "domain", "subscription", "license", "sku", "product", "manager", "parent", "employee", "building", "cost", "app", "device", "session", "role", "last", "first", "date", "time") {
+			return 1
+		}
+		return 0
+	}, func(c *draftColumn) bool { return c.scalar() && len(c.values) > 0 && c.emails*2 < len(c.values) })
+}
+
+// statusWord is a status value seen in the sample and the guess for it.
+type statusWord struct {
+	word  string
+	value string // active or deleted
+	known bool   // the guess comes from the word; else it is the least harmful default
+	bot   bool   // rows with this word are skipped as bots
+}
+
+var (
+	activeWords  = []string{"active", "activated", "enabled", "enable", "true", "1", "yes", "y", "member", "members", "invited", "invite pending", "pending", "provisioned", "staged", "confirmed", "verified", "licensed", "ok", "normal", "current", "on", "allowed", "accepted", "approved", "registered", "full member", "sign in allowed", "live"}
+	deletedWords = []string{"deactivated", "disabled", "disable", "suspended", "inactive", "deleted", "removed", "false", "0", "no", "n", "deprovisioned", "archived", "terminated", "revoked", "blocked", "banned", "off", "offboarded", "soft deleted", "cancelled", "canceled", "not active", "sign in blocked", "left", "former member"}
+	// boolean words: whether a yes/no column's "yes" means active depends on its name.
+	booleanWords = map[string]bool{"true": true, "1": true, "yes": true, "y": true, "on": true, "false": false, "0": false, "no": false, "n": false, "off": false}
+	// negative names say the account is not usable when their value is true.
+	negativeNames = []string{"suspended", "is suspended", "disabled", "is disabled", "deactivated", "is deactivated", "blocked", "is blocked", "block credential", "sign in blocked", "locked", "is locked", "deleted", "is deleted", "archived", "is archived", "inactive", "is inactive", "account disabled", "account locked"}
+	positiveNames = []string{"active", "is active", "enabled", "is enabled", "account enabled", "activated", "is activated", "account active", "user active"}
+	statusNames   = []string{"status", "user status", "account status", "member status", "membership status", "user state", "account state", "member state", "status of user", "employment status"}
+)
+
+// classifyStatus guesses what a status word means: ok=false when it cannot tell.
+func classifyStatus(word string, negative bool) (value string, ok bool) {
+	w := strings.Join(strings.FieldsFunc(strings.ToLower(word), func(r rune) bool {
+		return r == ' ' || r == '_' || r == '-' || r == '.' || r == ',' || r == '/'
+	}), " ")
+	if b, isBool := booleanWords[w]; isBool {
+		if b != negative {
+			return "active", true
+		}
+		return "deleted", true
+	}
+	if slices.Contains(deletedWords, w) {
+		return "deleted", true
+	}
+	if slices.Contains(activeWords, w) {
+		return "active", true
+	}
+	// One telling word in a phrase: "Pending user action", "Deactivated user"; a
+	// negation makes the phrase unknown.
+	parts := strings.Fields(w)
+	if slices.ContainsFunc(parts, func(p string) bool { return p == "not" || p == "non" || p == "never" }) {
+		return "", false
+	}
+	var guess string
+	for _, part := range parts {
+		var g string
+		switch {
+		case slices.Contains(deletedWords, part) && !isBoolWord(part):
+			g = "deleted"
+		case slices.Contains(activeWords, part) && !isBoolWord(part):
+			g = "active"
+		default:
+			continue
+		}
+		if guess != "" && guess != g {
+			return "", false
+		}
+		guess = g
+	}
+	return guess, guess != ""
+}
+
+func isBoolWord(w string) bool { _, ok := booleanWords[w]; return ok }
+
+func (d *drafter) findStatus() {
+	type cand struct {
+		c        *draftColumn
+		tier     int
+		negative bool
+	}
+	var best *cand
+	for _, c := range d.cols {
+		if c.used || !c.scalar() || len(c.values) == 0 {
+			continue
+		}
+		var k cand
+		switch {
+		case c.is(statusNames...):
+			k = cand{c, 4, false}
+		case c.is(positiveNames...):
+			k = cand{c, 3, false}
+		case c.is(negativeNames...):
+			k = cand{c, 3, true}
+		case c.is("state"), c.has("status") && !c.has("license", "licence", "seat", "limit", "password", "mfa", "2fa", "sync", "verification", "email"):
+			k = cand{c, 2, false}
+		default:
+			continue
+		}
+		words := c.distinct()
+		known := 0
+		for _, w := range words {
+			if _, ok := classifyStatus(w, k.negative); ok {
+				known++
+			}
+		}
+		// A status column has few words, and (unless its name says so) words that
+		// look like statuses: "State" may be a province.
+		if len(words) > 30 || len(words)*2 > len(c.values)+2 && len(words) > 8 || k.tier < 4 && known == 0 {
+			continue
+		}
+		if best == nil || k.tier > best.tier {
+			kk := k
+			best = &kk
+		}
+	}
+	if best == nil {
+		return
+	}
+	d.status, d.negative = best.c, best.negative
+	best.c.used = true
+	words := best.c.distinct()
+	if best.c.blank > 0 {
+		words = append(words, "")
+	}
+	for _, w := range words {
+		v, ok := classifyStatus(w, best.negative)
+		if !ok {
+			v = "active" // a wrong deleted removes a person from the app in Torii
+		}
+		bot := slices.Contains(botWords, foldWord(w))
+		if bot {
+			d.botWords[best.c] = append(d.botWords[best.c], w)
+		}
+		d.statuses = append(d.statuses, statusWord{word: w, value: v, known: ok, bot: bot})
+	}
+}
+
+func (d *drafter) findRoles() {
+	names := []string{"role", "roles", "user role", "user roles", "admin role", "admin roles", "org role", "organization role", "account role", "member role", "member roles", "enterprise roles", "access level", "permission", "permissions", "groups", "group", "user groups", "group name", "group names", "type", "user type", "account type", "member type"}
+	d.roles = d.pick(func(c *draftColumn) int {
+		if i := slices.IndexFunc(names, func(n string) bool { return c.is(n) }); i >= 0 {
+			return len(names) + 2 - i
+		}
+		if n := len(c.words); n > 1 && (c.words[n-1] == "role" || c.words[n-1] == "roles") && !c.has("administered") {
+			return 1
+		}
+		return 0
+	}, func(c *draftColumn) bool { return !c.complex && len(c.values) > 0 && c.emails == 0 })
+	if d.roles == nil {
+		return
+	}
+	d.rolesSep = listSeparators(d.roles.values)
+	for _, w := range d.roles.distinct() {
+		if slices.Contains(botWords, foldWord(w)) {
+			d.botWords[d.roles] = append(d.botWords[d.roles], w)
+		}
+	}
+}
+
+// listSeparators returns the separators that split the values into lists, as the arguments
+// of list(): "," for "a, b"; "+" only where it has no space on either side, since
+// "Enterprise Mobility + Security" is one name.
+func listSeparators(values []string) string {
+	var seps []string
+	for _, sep := range []string{",", ";", "|", "+"} {
+		for _, v := range values {
+			if sep == "+" {
+				if strings.Contains(strings.ReplaceAll(v, " + ", ""), "+") {
+					seps = append(seps, sep)
+					break
+				}
+				continue
+			}
+			if strings.Contains(v, sep) {
+				seps = append(seps, sep)
+				break
+			}
+		}
+	}
+	return strings.Join(seps, "")
+}
+
+// spacedPlus says whether values split at + also hold " + " inside names.
+func spacedPlus(values []string) bool {
+	return slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, " + ") })
+}
+
+// dateColumn is a column of dates and how to read them.
+type dateColumn struct {
+	c       *draftColumn
+	layouts []string // nil: date() reads the values without a layout
+	never   []string // words that mean no date, besides those date() knows ("Never accessed")
+	why     string   // how the layout was found, for the comment
+	confirm string   // what to check, when the layout is a guess
+}
+
+func (d *drafter) findDates() {
+	for _, c := range d.cols {
+		if c.used || !c.scalar() {
+			continue
+		}
+		dc, ok := detectDate(c)
+		if !ok {
+			continue
+		}
+		d.dates = append(d.dates, dc)
+		if c.contains("last") && c.has("login", "logon", "log", "sign", "signin", "signon", "seen", "active", "activity", "used", "use", "access", "accessed", "visit", "visited", "interaction", "signed", "logged") {
+			d.lastUsed = append(d.lastUsed, dc)
+			c.used = true
+		}
+	}
+}
+
+// dateNames are header words of columns that can hold dates written as bare numbers.
+var dateNames = []string{"date", "time", "timestamp", "at", "on", "login", "logon", "seen", "created", "updated", "modified", "last", "expires", "expiration", "expiry", "joined", "since", "activity", "active", "accessed", "signin", "sign"}
+
+// detectDate says whether every value of c is a date (or a word meaning none), and how
+// date() reads them.
+func detectDate(c *draftColumn) (dateColumn, bool) {
+	dc := dateColumn{c: c}
+	if len(c.values) == 0 {
+		return dc, false
+	}
+	numbers := !slices.ContainsFunc(c.values, func(v string) bool {
+		return strings.Trim(v, "0123456789.") != "" || strings.Count(v, ".") > 1
+	})
+	if numbers {
+		return numberDates(c, dc)
+	}
+	var numeric []string // day and month as numbers: 03/04/2025
+	dayFirst, monthFirst := "", ""
+	others := false
+	parsed := 0
+	for _, v := range c.values {
+		_, ok, err := ParseDate(v, nil, nil)
+		switch {
+		case err == nil && !ok:
+			continue // empty, "-", "never"
+		case err != nil && !errors.Is(err, ErrAmbiguous):
+			if strings.ContainsFunc(v, unicode.IsDigit) {
+				return dc, false
+			}
+			if f := foldWord(v); !slices.Contains(dc.never, f) {
+				dc.never = append(dc.never, f)
+			}
+			continue
+		}
+		parsed++
+		first, second, ok := dayMonth(v)
+		if !ok {
+			others = true
+			continue
+		}
+		numeric = append(numeric, v)
+		switch {
+		case first > 12 && dayFirst == "":
+			dayFirst = v
+		case second > 12 && monthFirst == "":
+			monthFirst = v
+		}
+	}
+	if parsed == 0 || len(dc.never) > 3 {
+		return dc, false
+	}
+	if len(numeric) == 0 {
+		dc.why = "no layout needed"
+		return dc, true
+	}
+	month := true
+	switch {
+	case dayFirst != "" && monthFirst != "":
+		return dc, false // both orders: not one date format
+	case dayFirst != "":
+		month = false
+		dc.why = fmt.Sprintf("day first: %q", dayFirst)
+	case monthFirst != "":
+		dc.why = fmt.Sprintf("month first: %q", monthFirst)
+	default:
+		dc.why = "month first, assumed"
+		dc.confirm = fmt.Sprintf("no value in the sample says whether the day or the month comes first (%q): month first is assumed", numeric[0])
+	}
+	for _, v := range numeric {
+		if l := dmyLayout(v, month); !slices.Contains(dc.layouts, l) {
+			dc.layouts = append(dc.layouts, l)
+		}
+	}
+	if others {
+		dc.layouts = append(dc.layouts, "iso")
+	}
+	for _, v := range c.values {
+		if _, _, err := ParseDate(v, dc.layouts, nil); err != nil && !slices.Contains(dc.never, foldWord(v)) {
+			return dc, false
+		}
+	}
+	return dc, true
+}
+
+// numberDates reads a column of bare numbers as Unix times or spreadsheet serial
+// dates, when its name says it holds dates.
+func numberDates(c *draftColumn, dc dateColumn) (dateColumn, bool) {
+	if !c.has(dateNames...) {
+		return dc, false
+	}
+	unix := true
+	serial := true
+	for _, v := range c.values {
+		n := len(v)
+		if i := strings.IndexByte(v, '.'); i >= 0 {
+			n = i
+		}
+		unix = unix && (n == 10 || n == 13 && !strings.Contains(v, "."))
+		serial = serial && n == 5
+	}
+	switch {
+	case unix:
+		dc.why = "Unix time"
+	case serial:
+		dc.layouts = []string{"excel"}
+		dc.why = "spreadsheet serial numbers"
+		dc.confirm = "spreadsheet serial numbers are read in the 1900 date system; use \"excel1904\" for a workbook from old Excel for Mac"
+	default:
+		return dc, false
+	}
+	for _, v := range c.values {
+		if _, ok, err := ParseDate(v, dc.layouts, nil); err != nil || !ok {
+			return dc, false
+		}
+	}
+	return dc, true
+}
+
+// dayMonth reads the first two numbers of a date written 03/04/2025.
+func dayMonth(v string) (first, second int, ok bool) {
+	t := strings.TrimSpace(v)
+	n := digitRun(t, 0)
+	if n == 0 || n > 2 || n+1 >= len(t) || !strings.ContainsRune("/.-", rune(t[n])) || !isDigitByte(t[n+1]) {
+		return 0, 0, false
+	}
+	p := dateScanner{s: t}
+	var w wall
+	var a, b, y textSpan
+	if !p.numericDMY(&w, &a, &b, &y) {
+		return 0, 0, false
+	}
+	return w.month, w.day, true
+}
+
+// dmyLayout returns the Go layout that reads v, whose day and month are numbers, with
+// day and month of one or two digits.
+func dmyLayout(v string, monthFirst bool) string {
+	t := strings.TrimSpace(v)
+	p := dateScanner{s: t}
+	var w wall
+	var a, b, y textSpan
+	p.numericDMY(&w, &a, &b, &y)
+	l := suggestLayout(t, &w, a, b, y, monthFirst)
+	sep := string(t[a.end])
+	parts := strings.SplitN(l, sep, 3)
+	for i := range min(2, len(parts)) {
+		parts[i] = strings.TrimPrefix(parts[i], "0")
+	}
+	return strings.Join(parts, sep)
+}
+
+// licenseColumn is a column that names licenses, or says yes or no to one.
+type licenseColumn struct {
+	c     *draftColumn
+	flag  bool   // a yes/no column: the license is named after the column
+	seps  string // separators between names in one cell
+	plus  bool   // some names hold " + "
+	nones []string
+}
+
+var (
+	licenseNames = []string{"license", "licenses", "licence", "licences", "licensed", "plan", "plans", "product", "products", "subscription", "subscriptions", "sku", "skus", "seat", "seats", "edition", "tier", "package"}
+	noLicense    = []string{"unlicensed", "none", "no license", "no licenses", "not licensed", "n/a", "-"}
+	yesWords     = []string{"true", "yes", "y", "1", "x"}
+	noWords      = []string{"false", "no", "n", "0"}
+)
+
+func (d *drafter) findLicenses() {
+	for _, c := range d.cols {
+		if c.used || c.complex || len(c.values) == 0 || c.emails > 0 || !c.has(licenseNames...) ||
+			c.has("administered", "email", "emails", "id", "ids", "date", "status", "count", "price", "cost", "amount", "total", "expiration", "expires", "number", "quantity", "limit", "usage") {
+			continue
+		}
+		if !slices.ContainsFunc(c.values, func(v string) bool { return strings.Trim(v, "0123456789.,") != "" }) && !flagColumn(c) {
+			continue // counts, not names
+		}
+		lc := licenseColumn{c: c, flag: flagColumn(c)}
+		if !lc.flag {
+			lc.seps = listSeparators(c.values)
+			lc.plus = strings.Contains(lc.seps, "+") && spacedPlus(c.values)
+			for _, v := range c.distinct() {
+				if slices.Contains(noLicense, foldWord(v)) {
+					lc.nones = append(lc.nones, foldWord(v))
+				}
+			}
+		}
+		c.used = true
+		d.licenses = append(d.licenses, lc)
+	}
+}
+
+// flagColumn says whether a column holds yes and no, with at least one yes.
+func flagColumn(c *draftColumn) bool {
+	yes := false
+	for _, v := range c.values {
+		f := foldWord(v)
+		switch {
+		case slices.Contains(yesWords, f):
+			yes = true
+		case !slices.Contains(noWords, f):
+			return false
+		}
+	}
+	return yes
+}
+
+// write renders the draft: a comment saying what was found and what to confirm, then
+// the mapping.
+func (d *drafter) write(opt DraftOptions) []byte {
+	var m strings.Builder // the mapping below the comment
+	confirm := 0          // lines marked CONFIRM
+	line := func(indent int, text, note string) {
+		m.WriteString(strings.Repeat("  ", indent))
+		m.WriteString(text)
+		if note != "" {
+			m.WriteString("  # " + note)
+			if strings.HasPrefix(note, "CONFIRM") {
+				confirm++
+			}
+		}
+		m.WriteByte('\n')
+	}
+	kv := func(indent int, key, value, note string) { line(indent, key+": "+yamlScalar(value), note) }
+
+	line(0, "version: 1", "")
+	kv(0, "name", opt.Name, "")
+	d.writeInput(kv, line, opt.Input)
+
+	if d.status != nil {
+		m.WriteByte('\n')
+		line(0, "statuses:", "")
+		for _, value := range []string{"active", "deleted"} {
+			var words []statusWord
+			for _, w := range d.statuses {
+				if w.value == value {
+					words = append(words, w)
+				}
+			}
+			if len(words) == 0 {
+				line(1, value+": []", "CONFIRM: no word in the sample says "+value)
+				continue
+			}
+			line(1, value+":", "")
+			for _, w := range words {
+				note := "CONFIRM"
+				switch {
+				case w.word == "":
+					note = "CONFIRM: an empty status, taken for active"
+				case !w.known:
+					note = "CONFIRM: unknown word, taken for active"
+				}
+				if w.bot {
+					note += "; rows with this word are skipped as bots"
+				}
+				line(2, "- "+yamlScalar(w.word), note)
+			}
+		}
+	}
+
+	m.WriteByte('\n')
+	line(0, "skip:", "")
+	e := d.email
+	switch d.emailSkip {
+	case "":
+		line(1, "- when: "+yamlScalar("trim("+d.text(e)+") == \"\""), "")
+		kv(2, "reason", "rows with no "+e.name+" (Torii identifies users by email)", "")
+	case "text":
+		line(1, "- when: "+yamlScalar("not (trim("+d.text(e)+") contains \"@\")"), "CONFIRM")
+		kv(2, "reason", "rows whose "+e.name+" is not an email address (Torii identifies users by email)", "")
+	default:
+		line(1, "- when: "+yamlScalar("not (trim("+d.text(e)+") matches "+strconv.Quote(emailShape)+")"), "CONFIRM")
+		kv(2, "reason", "rows whose "+e.name+" is not one email address (Torii identifies users by email)", "")
+	}
+	if len(d.bots) > 0 {
+		line(1, "- when: "+yamlScalar("lower(trim("+d.text(e)+")) matches "+strconv.Quote(botPattern)), "CONFIRM: each skipped row is a person removed from the app")
+		kv(2, "reason", "bots and service accounts (addresses such as "+d.bots[0]+")", "")
+	}
+	for _, c := range d.cols {
+		words := d.botWords[c]
+		if len(words) == 0 {
+			continue
+		}
+		var list []string
+		for _, w := range words {
+			list = append(list, strconv.Quote(foldWord(w)))
+		}
+		cond := "lower(trim(" + d.text(c) + ")) in [" + strings.Join(list, ", ") + "]"
+		if c == d.roles && d.rolesSep != "" || c.array {
+			cond = "any(" + d.list(c, d.rolesSep) + ", lower(#) in [" + strings.Join(list, ", ") + "])"
+		}
+		line(1, "- when: "+yamlScalar(cond), "CONFIRM")
+		kv(2, "reason", "bots ("+c.name+" "+words[0]+")", "")
+	}
+
+	var lets [][2]string
+	user := [][3]string{{"email", "email(" + d.ref(e) + ")", ""}}
+	if d.id != nil {
+		user = append(user, [3]string{"id", d.ref(d.id), ""})
+	}
+	switch {
+	case d.first != nil || d.last != nil:
+		if d.first != nil {
+			user = append(user, [3]string{"firstName", d.ref(d.first), ""})
+		}
+		if d.last != nil {
+			user = append(user, [3]string{"lastName", d.ref(d.last), ""})
+		}
+	case d.full != nil:
+		lets = append(lets, [2]string{"fullName", "trim(" + d.text(d.full) + ")"})
+		if d.fullComma {
+			lets = append(lets, [2]string{"lastFirst", `split(fullName, ",")`})
+		}
+		lets = append(lets, [2]string{"words", `split(fullName, " ")`})
+		first, last := "words[0]", `join(words[1:], " ")`
+		if d.fullComma {
+			first = "len(lastFirst) == 2 ? trim(lastFirst[1]) : " + first
+			last = "len(lastFirst) == 2 ? trim(lastFirst[0]) : " + last
+		}
+		user = append(user, [3]string{"firstName", first, "CONFIRM: split from " + d.full.name})
+		user = append(user, [3]string{"lastName", last, "CONFIRM"})
+	}
+	if d.status != nil {
+		user = append(user, [3]string{"status", "status(" + d.ref(d.status) + ")", ""})
+		user = append(user, [3]string{"externalStatus", d.ref(d.status), ""})
+	}
+	if d.roles != nil {
+		roles := d.ref(d.roles)
+		if d.rolesSep != "" {
+			roles = d.list(d.roles, d.rolesSep)
+		}
+		user = append(user, [3]string{"roles", roles, "CONFIRM"})
+	}
+	switch len(d.lastUsed) {
+	case 0:
+	case 1:
+		user = append(user, [3]string{"lastUsedDate", d.dateExpr(d.lastUsed[0]), confirmNote(d.lastUsed[0].confirm)})
+	default:
+		var names []string
+		for i, dc := range d.lastUsed {
+			name := fmt.Sprintf("lastUsed%d", i+1)
+			names = append(names, name)
+			lets = append(lets, [2]string{name, d.dateExpr(dc)})
+		}
+		user = append(user, [3]string{"lastUsedDate", "last(sort(filter([" + strings.Join(names, ", ") + "], # != nil))) ?? \"\"", "the latest of " + strconv.Itoa(len(names)) + " columns"})
+	}
+	if len(lets) > 0 {
+		m.WriteByte('\n')
+		line(0, "let:", "")
+		for _, l := range lets {
+			kv(1, l[0], l[1], "")
+		}
+	}
+	m.WriteByte('\n')
+	line(0, "user:", "")
+	for _, u := range user {
+		kv(1, u[0], u[1], u[2])
+	}
+
+	if len(d.licenses) > 0 {
+		m.WriteByte('\n')
+		line(0, "licenses:", "")
+		for _, lc := range d.licenses {
+			if lc.flag {
+				cond := "lower(trim(" + d.text(lc.c) + ")) in [\"true\", \"yes\", \"y\", \"1\", \"x\"]"
+				line(1, "- name: "+yamlScalar(lc.c.name), "CONFIRM: name the license as Torii should show it")
+				kv(2, "when", cond, "")
+				continue
+			}
+			line(1, "- names: "+yamlScalar(d.licenseNames(lc)), "CONFIRM")
+		}
+	}
+
+	var c strings.Builder
+	d.writeComment(&c, opt, confirm)
+	c.WriteString(m.String())
+	return []byte(c.String())
+}
+
+func confirmNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "CONFIRM: " + s
+}
+
+func (d *drafter) writeInput(kv func(int, string, string, string), line func(int, string, string), in Input) {
+	line(0, "input:", "")
+	if in.Format != "" {
+		kv(1, "format", in.Format, "")
+	}
+	if in.Sheet != "" {
+		kv(1, "sheet", in.Sheet, "")
+	}
+	if in.Path != "" {
+		kv(1, "path", in.Path, "")
+	}
+	if in.Delimiter != 0 {
+		line(1, "delimiter: "+strconv.Quote(string(in.Delimiter)), "")
+	}
+	if in.Encoding != "" && in.Encoding != "utf-8" {
+		kv(1, "encoding", in.Encoding, "")
+	}
+	if in.SkipRows > 0 {
+		line(1, "skipRows: "+strconv.Itoa(in.SkipRows), "")
+	}
+	if in.LazyQuotes {
+		line(1, "lazyQuotes: true", "")
+	}
+	if in.Timezone != nil {
+		kv(1, "timezone", in.Timezone.String(), "")
+	}
+}
+
+// writeComment writes the draft's opening comment: what was found where, and what to
+// confirm.
+func (d *drafter) writeComment(b *strings.Builder, opt DraftOptions, confirm int) {
+	para := func(text string) { wrapComment(b, "# ", "# ", text) }
+	item := func(text string) { wrapComment(b, "# - ", "#   ", text) }
+	sampled := fmt.Sprintf("its first %d rows", d.rows)
+	if d.rows < opt.Rows || opt.Rows == 0 {
+		sampled = fmt.Sprintf("its %d rows", d.rows)
+	}
+	para(fmt.Sprintf("Draft mapping for %s, written by torii-transform init from its header and %s. "+
+		"It is a guess: check the %d lines marked CONFIRM, then run lint and convert on the export, and read the users file.", opt.Source, sampled, confirm))
+	b.WriteString("#\n# Found:\n")
+	e := d.email
+	item(fmt.Sprintf("email: %q (%d of %d values are addresses)", e.name, e.emails, len(e.values)+e.blank))
+	switch {
+	case d.first != nil && d.last != nil:
+		item(fmt.Sprintf("names: %q and %q", d.first.name, d.last.name))
+	case d.first != nil:
+		item(fmt.Sprintf("names: %q (first name only)", d.first.name))
+	case d.last != nil:
+		item(fmt.Sprintf("names: %q (last name only)", d.last.name))
+	case d.full != nil:
+		item(fmt.Sprintf("names: %q, split at its first space into first and last name", d.full.name))
+	default:
+		item("names: no first, last or full name column")
+	}
+	if d.id != nil {
+		item(fmt.Sprintf("id: %q", d.id.name))
+	} else {
+		item("id: no id, user id or username column")
+	}
+	if d.status != nil {
+		what := fmt.Sprintf("status: %q, %d words seen, each listed under statuses with a guess", d.status.name, len(d.statuses))
+		if d.negative {
+			what += "; its name says true is a blocked or removed account, so true is taken for deleted"
+		}
+		item(what)
+	} else {
+		item("status: no status column: every user is active")
+	}
+	if d.roles != nil {
+		item(fmt.Sprintf("roles: %q", d.roles.name))
+	}
+	if len(d.lastUsed) > 0 {
+		var parts []string
+		for _, dc := range d.lastUsed {
+			parts = append(parts, fmt.Sprintf("%q (%s)", dc.c.name, dc.why))
+		}
+		item("last use: " + strings.Join(parts, ", "))
+	} else {
+		item("last use: no last login, last seen or last activity column of dates")
+	}
+	var others []string
+	for _, dc := range d.dates {
+		if !slices.ContainsFunc(d.lastUsed, func(l dateColumn) bool { return l.c == dc.c }) {
+			others = append(others, fmt.Sprintf("%q (%s)", dc.c.name, dc.why))
+		}
+	}
+	if len(others) > 0 {
+		item("other dates, not mapped (Torii keeps the last use only): " + strings.Join(others, ", "))
+	}
+	if len(d.licenses) > 0 {
+		var parts []string
+		for _, lc := range d.licenses {
+			switch {
+			case lc.flag:
+				parts = append(parts, fmt.Sprintf("%q (yes or no: one license)", lc.c.name))
+			case lc.seps != "":
+				parts = append(parts, fmt.Sprintf("%q (split at %s)", lc.c.name, quoteChars(lc.seps)))
+			default:
+				parts = append(parts, fmt.Sprintf("%q (one name a row)", lc.c.name))
+			}
+		}
+		item("licenses: " + strings.Join(parts, ", "))
+	} else {
+		item("licenses: no license, plan, product or subscription column")
+	}
+	b.WriteString("#\n# Confirm:\n")
+	if d.status != nil {
+		item("statuses: a word under deleted removes that person from the app in Torii; a word not known to be a status is taken for active; a word the export uses later and the table does not list fails the run")
+	}
+	if d.emailSkip != "" {
+		item(fmt.Sprintf("some values of %q are not email addresses: their rows are skipped", e.name))
+	}
+	if len(d.bots) > 0 {
+		what := "addresses look"
+		if len(d.bots) == 1 {
+			what = "address looks"
+		}
+		item(fmt.Sprintf("bots: %d %s like a bot or service account's (%s): their rows are skipped", len(d.bots), what, d.bots[0]))
+	}
+	for _, dc := range append(slices.Clone(d.lastUsed), d.dates...) {
+		if dc.confirm != "" {
+			item(fmt.Sprintf("%q: %s", dc.c.name, dc.confirm))
+			break
+		}
+	}
+	if len(d.licenses) > 0 {
+		item("licenses: give prices and unassigned seats under catalog (see docs/mapping.md)")
+	}
+	b.WriteString("\n")
+}
+
+// wrapComment writes text as comment lines of at most 90 characters.
+func wrapComment(b *strings.Builder, first, rest, text string) {
+	prefix := first
+	n := 0
+	for i, w := range strings.Fields(text) {
+		if i > 0 && n+1+len(w) > 90 {
+			b.WriteByte('\n')
+			prefix, n = rest, 0
+		}
+		if n == 0 {
+			b.WriteString(prefix)
+			n = len(prefix)
+		} else {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	b.WriteByte('\n')
+}
+
+func quoteChars(seps string) string {
+	var q []string
+	for _, r := range seps {
+		q = append(q, strconv.Quote(string(r)))
+	}
+	return strings.Join(q, " and ")
+}
+
+// ref is the expression that reads c: row.Name, or row["Last Login"].
+func (d *drafter) ref(c *draftColumn) string {
+	if isIdent(c.name) {
+		return "row." + c.name
+	}
+	return "row[" + strconv.Quote(c.name) + "]"
+}
+
+// text is the expression that reads c as text for expr's string functions: JSON
+// values may be missing, numbers or booleans.
+func (d *drafter) text(c *draftColumn) string {
+	if d.objects {
+		return "string(" + d.ref(c) + " ?? \"\")"
+	}
+	return d.ref(c)
+}
+
+// list is the expression that splits c's cells at seps.
+func (d *drafter) list(c *draftColumn, seps string) string {
+	if c.array || seps == "" {
+		return "list(" + d.ref(c) + ")"
+	}
+	var args []string
+	for _, r := range seps {
+		args = append(args, strconv.Quote(string(r)))
+	}
+	return "list(" + d.ref(c) + ", " + strings.Join(args, ", ") + ")"
+}
+
+func (d *drafter) licenseNames(lc licenseColumn) string {
+	names := d.list(lc.c, lc.seps)
+	if lc.plus {
+		// A + between spaces is part of a name: hide it from the split with a tab, which
+		// a cell cannot hold, and put it back after.
+		var args []string
+		for _, r := range lc.seps {
+			args = append(args, strconv.Quote(string(r)))
+		}
+		names = `map(list(replace(` + d.text(lc.c) + `, " + ", " \t "), ` + strings.Join(args, ", ") + `), replace(#, "\t", "+"))`
+	}
+	if len(lc.nones) > 0 {
+		var q []string
+		for _, n := range lc.nones {
+			q = append(q, strconv.Quote(n))
+		}
+		names = "filter(" + names + ", lower(#) not in [" + strings.Join(q, ", ") + "])"
+	}
+	if !strings.HasPrefix(names, "list(") || lc.c.array {
+		return names
+	}
+	if lc.seps == "" && !d.objects {
+		return d.ref(lc.c)
+	}
+	return names
+}
+
+// dateExpr is the expression that reads dc's dates.
+func (d *drafter) dateExpr(dc dateColumn) string {
+	args := []string{d.ref(dc.c)}
+	for _, l := range dc.layouts {
+		args = append(args, strconv.Quote(l))
+	}
+	e := "date(" + strings.Join(args, ", ") + ")"
+	if len(dc.never) > 0 {
+		var q []string
+		for _, n := range dc.never {
+			q = append(q, strconv.Quote(n))
+		}
+		e = "lower(trim(" + d.text(dc.c) + ")) in [" + strings.Join(q, ", ") + "] ? nil : " + e
+	}
+	return e
+}
+
+// exprWords cannot follow row. in an expression.
+var exprWords = []string{"in", "not", "and", "or", "matches", "contains", "startsWith", "endsWith", "nil", "true", "false", "let", "if", "else"}
+
+func isIdent(s string) bool {
+	if s == "" || slices.Contains(exprWords, s) {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r < 128 && unicode.IsLetter(r) || i > 0 && r < 128 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlScalar writes s as a YAML scalar: plain when YAML reads it back as the same text,
+// else single-quoted.
+func yamlScalar(s string) string {
+	if plainSafe(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func plainSafe(s string) bool {
+	if s == "" || s != strings.TrimSpace(s) || strings.ContainsAny(s, "\n\r\t") ||
+		strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") ||
+		strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(s[0])) {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "y", "n", "on", "off", "null", "~":
+		return false
+	}
+	if _, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64); err == nil {
+		return false
+	}
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0o") || strings.HasPrefix(s, ".") {
+		return false
+	}
+	return true
+}

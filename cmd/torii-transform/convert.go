@@ -94,14 +94,9 @@ A summary goes to standard error.`,
 }
 
 func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error {
-	var onError transform.OnError
-	switch f.onError {
-	case "fail":
-		onError = transform.Fail
-	case "skip":
-		onError = transform.Skip
-	default:
-		return usageError{fmt.Errorf("--on-error: want fail or skip, got %q", f.onError)}
+	onError, err := onErrorFlag(f.onError)
+	if err != nil {
+		return err
 	}
 	if f.maxErrors < 1 {
 		return usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}

@@ -104,7 +104,7 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 		return err
 	}
 	d := usersfile.Compare(old, new)
-	opt := writers.DiffOptions{Limit: f.limit, Color: f.format == "text" && isTerminal(c.stdout)}
+	opt := writers.DiffOptions{Limit: f.limit, Color: f.format == "text" && c.isTerminal(c.stdout)}
 	if err := writers.WriteDiff(c.stdout, d, f.format, opt); err != nil {
 		return err
 	}
@@ -142,9 +142,9 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 
 // isTerminal reports whether w is a terminal that accepts colour: not when NO_COLOR is set
 // (https://no-color.org).
-func isTerminal(w io.Writer) bool {
+func (c *cli) isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == ""
+	return ok && term.IsTerminal(int(f.Fd())) && c.getenv("NO_COLOR") == ""
 }
 
 // readBaseline reads the users file that convert --diff compares with, before the export
@@ -166,5 +166,5 @@ func (c *cli) printDiffSummary(baselineName string, baseline, new *usersfile.Fil
 		baselineName = stdinName
 	}
 	fmt.Fprintf(c.stderr, "compared with %s:\n", baselineName)
-	return writers.DiffSummary(c.stderr, usersfile.Compare(baseline, new), writers.DiffOptions{Color: isTerminal(c.stderr)})
+	return writers.DiffSummary(c.stderr, usersfile.Compare(baseline, new), writers.DiffOptions{Color: c.isTerminal(c.stderr)})
 }

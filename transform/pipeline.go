@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/torii-transform/torii-transform/usersfile"
@@ -271,73 +273,112 @@ func (s *Stats) count(f *usersfile.File) {
 }
 
 // merger unites the rows of each person, keyed by email, and the seats of each license.
-// It holds one entry per unique user, so memory grows with users, not rows.
+// It holds one entry per unique user, in parallel slices, so memory grows with users,
+// not rows.
 type merger struct {
 	p        *Program
-	users    map[string]*person
-	licenses map[string]map[string]*usersfile.LicenseUser // name → email → seat
+	index    map[string]int32 // email → position in users
+	users    []usersfile.User
+	lines    []int32  // the first record of each user, for conflict messages
+	seats    [][]seat // the licenses each user holds
+	licenses map[string]int32
+	names    []string // license id → name
 	warnings []error
 }
 
-type person struct {
-	usersfile.User
-	line int // first record of this person, for conflict messages
+// seat is one user's seat of a license.
+type seat struct {
+	license      int32
+	status       string
+	lastUsedDate string
 }
 
 func newMerger(p *Program) *merger {
-	m := &merger{p: p, users: map[string]*person{}, licenses: map[string]map[string]*usersfile.LicenseUser{}}
+	m := &merger{p: p, index: map[string]int32{}, licenses: map[string]int32{}}
 	// A license is in the file when a row grants it, or when the catalog declares it: its
 	// price and unassigned seats matter even when nobody holds it. A rule that grants
 	// nothing in this export adds nothing, since its column may not even be in it.
 	for name := range p.Mapping.Catalog {
-		m.licenses[name] = map[string]*usersfile.LicenseUser{}
+		m.license(name)
 	}
 	return m
 }
 
+// license returns a license's id, interning its name.
+func (m *merger) license(name string) int32 {
+	id, ok := m.licenses[name]
+	if !ok {
+		name = strings.Clone(name)
+		id = int32(len(m.names))
+		m.licenses[name] = id
+		m.names = append(m.names, name)
+	}
+	return id
+}
+
 func (m *merger) add(r *rowResult) {
 	u := &r.user
-	p, ok := m.users[u.Email]
+	i, ok := m.index[u.Email]
 	if !ok {
-		p = &person{User: *u, line: r.line}
-		p.Roles = slices.Clone(u.Roles)
-		m.users[u.Email] = p
+		i = int32(len(m.users))
+		m.users = append(m.users, cloneUser(u))
+		m.lines = append(m.lines, int32(r.line))
+		m.seats = append(m.seats, nil)
+		m.index[m.users[i].Email] = i
 	} else {
-		m.merge(p, u, r.line)
+		m.merge(i, u, r.line)
 	}
 	for _, g := range r.grants {
-		seats := m.licenses[g.name]
-		if seats == nil {
-			seats = map[string]*usersfile.LicenseUser{}
-			m.licenses[g.name] = seats
-		}
-		s := seats[u.Email]
-		if s == nil {
-			seats[u.Email] = &usersfile.LicenseUser{Email: u.Email, LicenseStatus: g.status, LastUsedDate: g.lastUsedDate}
+		id := m.license(g.name)
+		seats := m.seats[i]
+		k := slices.IndexFunc(seats, func(s seat) bool { return s.license == id })
+		if k < 0 {
+			m.seats[i] = append(seats, seat{license: id, status: g.status, lastUsedDate: strings.Clone(g.lastUsedDate)})
 			continue
 		}
-		if licenseRank(g.status) > licenseRank(s.LicenseStatus) {
-			s.LicenseStatus = g.status
+		s := &seats[k]
+		if licenseRank(g.status) > licenseRank(s.status) {
+			s.status = g.status
 		}
-		s.LastUsedDate = max(s.LastUsedDate, g.lastUsedDate)
+		if g.lastUsedDate > s.lastUsedDate {
+			s.lastUsedDate = strings.Clone(g.lastUsedDate)
+		}
 	}
 }
 
-// merge folds another row of the same person into p: roles unite, the latest date wins,
-// active wins over deleted, and differing names or ids are reported.
-func (m *merger) merge(p *person, u *usersfile.User, line int) {
-	m.conflict(p, "id", &p.ID, u.ID, line)
-	m.conflict(p, "firstName", &p.FirstName, u.FirstName, line)
-	m.conflict(p, "lastName", &p.LastName, u.LastName, line)
-	if p.Status == usersfile.StatusDeleted && u.Status == usersfile.StatusActive {
-		p.Status, p.ExternalStatus = u.Status, u.ExternalStatus
-	} else if p.ExternalStatus == "" && p.Status == u.Status {
-		p.ExternalStatus = u.ExternalStatus
+// cloneUser copies u with strings of its own: values read from an export share their
+// record's memory, which a kept substring would keep whole.
+func cloneUser(u *usersfile.User) usersfile.User {
+	c := usersfile.User{
+		ID: strings.Clone(u.ID), Email: strings.Clone(u.Email),
+		FirstName: strings.Clone(u.FirstName), LastName: strings.Clone(u.LastName),
+		Status: u.Status, ExternalStatus: strings.Clone(u.ExternalStatus),
+		LastUsedDate: strings.Clone(u.LastUsedDate),
 	}
-	p.LastUsedDate = max(p.LastUsedDate, u.LastUsedDate)
+	for _, r := range u.Roles {
+		c.Roles = append(c.Roles, strings.Clone(r))
+	}
+	return c
+}
+
+// merge folds another row of the same person into user i: roles unite, the latest
+// date wins, active wins over deleted, and differing names or ids are reported.
+func (m *merger) merge(i int32, u *usersfile.User, line int) {
+	p := &m.users[i]
+	m.conflict(i, "id", &p.ID, u.ID, line)
+	m.conflict(i, "firstName", &p.FirstName, u.FirstName, line)
+	m.conflict(i, "lastName", &p.LastName, u.LastName, line)
+	if p.Status == usersfile.StatusDeleted && u.Status == usersfile.StatusActive {
+		p.Status, p.ExternalStatus = u.Status, strings.Clone(u.ExternalStatus)
+	} else if p.ExternalStatus == "" && p.Status == u.Status {
+		p.ExternalStatus = strings.Clone(u.ExternalStatus)
+	}
+	if u.LastUsedDate > p.LastUsedDate {
+		p.LastUsedDate = strings.Clone(u.LastUsedDate)
+	}
 	for _, r := range u.Roles {
 		if !slices.Contains(p.Roles, r) {
-			p.Roles = append(p.Roles, r)
+			p.Roles = append(p.Roles, strings.Clone(r))
 		}
 	}
 }
@@ -346,14 +387,14 @@ func (m *merger) merge(p *person, u *usersfile.User, line int) {
 // does not keep a message per row.
 const maxWarnings = 100
 
-func (m *merger) conflict(p *person, field string, have *string, got string, line int) {
+func (m *merger) conflict(i int32, field string, have *string, got string, line int) {
 	switch {
 	case got == "" || *have == got:
 	case *have == "":
-		*have = got
+		*have = strings.Clone(got)
 	case len(m.warnings) < maxWarnings:
 		pos := Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
-		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.Email, field, got, *have, p.line, *have))
+		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", m.users[i].Email, field, got, *have, m.lines[i], *have))
 	}
 }
 
@@ -371,29 +412,53 @@ func licenseRank(s string) int {
 	return 0
 }
 
-// file builds the sorted users file.
+// file builds the users file, in the order usersfile.File.Sort gives: users by email
+// (normalised, so lowercase and unique), licenses by name, each license's users by
+// email, roles by name. Users are sorted once, in place; the seats follow their users,
+// so each license's users come out in order with no sort of their own.
 func (m *merger) file() (*usersfile.File, []error) {
-	f := &usersfile.File{Users: make([]usersfile.User, 0, len(m.users))}
-	for _, p := range m.users {
-		f.Users = append(f.Users, p.User)
+	sort.Sort(byEmail{m})
+	m.index = nil
+	holders := make([][]usersfile.LicenseUser, len(m.names))
+	for i := range m.users {
+		u := &m.users[i]
+		slices.Sort(u.Roles)
+		u.Roles = slices.Compact(u.Roles)
+		for _, s := range m.seats[i] {
+			if s.status == "" {
+				// A seat without its own status follows its holder's.
+				s.status = usersfile.LicenseStatusActive
+				if u.Status == usersfile.StatusDeleted {
+					s.status = usersfile.LicenseStatusDeleted
+				}
+			}
+			holders[s.license] = append(holders[s.license], usersfile.LicenseUser{Email: u.Email, LicenseStatus: s.status, LastUsedDate: s.lastUsedDate})
+		}
+		m.seats[i] = nil
 	}
-	for name, seats := range m.licenses {
-		l := usersfile.License{Name: name, Users: make([]usersfile.LicenseUser, 0, len(seats))}
+	f := &usersfile.File{Users: m.users}
+	for id, name := range m.names {
+		l := usersfile.License{Name: name, Users: holders[id]}
+		if l.Users == nil {
+			l.Users = []usersfile.LicenseUser{}
+		}
 		if info, ok := m.p.Mapping.Catalog[name]; ok {
 			l.PricePerUser, l.UnassignedAmount = info.PricePerUser, info.UnassignedAmount
 		}
-		for email, s := range seats {
-			if s.LicenseStatus == "" {
-				// A seat without its own status follows its holder's.
-				s.LicenseStatus = usersfile.LicenseStatusActive
-				if m.users[email].Status == usersfile.StatusDeleted {
-					s.LicenseStatus = usersfile.LicenseStatusDeleted
-				}
-			}
-			l.Users = append(l.Users, *s)
-		}
 		f.Licenses = append(f.Licenses, l)
 	}
-	f.Sort()
+	slices.SortFunc(f.Licenses, func(a, b usersfile.License) int { return strings.Compare(a.Name, b.Name) })
 	return f, m.warnings
+}
+
+// byEmail sorts a merger's users, and their parallel slices with them, by email.
+type byEmail struct{ m *merger }
+
+func (s byEmail) Len() int           { return len(s.m.users) }
+func (s byEmail) Less(i, j int) bool { return s.m.users[i].Email < s.m.users[j].Email }
+func (s byEmail) Swap(i, j int) {
+	m := s.m
+	m.users[i], m.users[j] = m.users[j], m.users[i]
+	m.lines[i], m.lines[j] = m.lines[j], m.lines[i]
+	m.seats[i], m.seats[j] = m.seats[j], m.seats[i]
 }

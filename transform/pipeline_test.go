@@ -1,12 +1,15 @@
 package transform
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // bigRows returns n records in which people repeat, some rows are skipped and some fail.
@@ -84,6 +87,14 @@ func TestRunWorkers(t *testing.T) {
 		if f := want.Result.File; f != nil {
 			if vs := f.Validate(); len(vs) > 0 {
 				t.Errorf("the users file is not valid: %v", vs)
+			}
+			// The merger sorts as usersfile does: sorting again changes nothing.
+			var before, after bytes.Buffer
+			usersfile.Encode(&before, f)
+			f.Sort()
+			usersfile.Encode(&after, f)
+			if before.String() != after.String() {
+				t.Errorf("the users file is not in usersfile.Sort's order")
 			}
 		}
 		for _, workers := range []int{2, 3, 8} {

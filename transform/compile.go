@@ -44,6 +44,7 @@ func (p *Program) Columns() []string {
 
 type compiledLicense struct {
 	rule                     *LicenseRule
+	constant                 []string // the rule's one name, when it is a constant
 	names, when, status, lud *compiled
 }
 
@@ -123,7 +124,7 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	for i := range m.Licenses {
 		r := &m.Licenses[i]
 		what := fmt.Sprintf("licenses[%d]", i)
-		cl := compiledLicense{rule: r}
+		cl := compiledLicense{rule: r, constant: []string{r.Name}}
 		opt := func(e *Expr, name string, kinds []reflect.Kind) *compiled {
 			if e == nil {
 				return nil

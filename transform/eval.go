@@ -232,7 +232,7 @@ func (ev *Evaluator) licenses(rec *Record, out *rowResult) *RowError {
 				continue
 			}
 		}
-		names := []string{cl.rule.Name}
+		names := cl.constant
 		if cl.names != nil {
 			v, err := ev.run(cl.names, rec)
 			if err != nil {

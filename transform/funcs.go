@@ -160,17 +160,17 @@ func List(v any, seps ...string) ([]string, error) {
 	var out []string
 	var add func(v any) error
 	add = func(v any) error {
-		if items, ok := v.([]any); ok {
-			for _, it := range items {
+		switch v := v.(type) {
+		case []any:
+			for _, it := range v {
 				if err := add(it); err != nil {
 					return err
 				}
 			}
 			return nil
-		}
-		if items, ok := v.([]string); ok {
-			for _, it := range items {
-				_ = add(it)
+		case []string:
+			for _, it := range v {
+				out = splitInto(out, it, seps)
 			}
 			return nil
 		}
@@ -178,26 +178,37 @@ func List(v any, seps ...string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		parts := []string{s}
-		for _, sep := range seps {
-			if sep == "" {
-				continue
-			}
-			var next []string
-			for _, p := range parts {
-				next = append(next, strings.Split(p, sep)...)
-			}
-			parts = next
-		}
-		for _, p := range parts {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
+		out = splitInto(out, s, seps)
 		return nil
 	}
 	if err := add(v); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// splitInto appends to out the trimmed, non-empty items of s between any of seps.
+func splitInto(out []string, s string, seps []string) []string {
+	for {
+		cut, width := -1, 0
+		for _, sep := range seps {
+			if sep == "" {
+				continue
+			}
+			if i := strings.Index(s, sep); i >= 0 && (cut < 0 || i < cut) {
+				cut, width = i, len(sep)
+			}
+		}
+		item := s
+		if cut >= 0 {
+			item = s[:cut]
+		}
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+		if cut < 0 {
+			return out
+		}
+		s = s[cut+width:]
+	}
 }

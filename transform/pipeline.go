@@ -31,6 +31,8 @@ type Options struct {
 	MaxErrors int
 	// Workers is how many goroutines evaluate records. Zero means one per CPU.
 	Workers int
+	// Progress, when set, is told how many records were read so far, now and then.
+	Progress func(rows int)
 }
 
 // Stats counts what happened to the input's records.
@@ -103,6 +105,9 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 				continue
 			}
 			m.add(row)
+		}
+		if opt.Progress != nil {
+			opt.Progress(res.Stats.Rows)
 		}
 		return true
 	})

@@ -202,7 +202,15 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	if inputName == "-" {
 		inputName = stdinName
 	}
-	run := transform.Options{OnError: onError, MaxErrors: f.maxErrors}
+	var size int64
+	if fh, ok := r.(*os.File); ok {
+		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+	}
+	r, prog := c.startProgress(r, size)
+	defer prog.done()
+	run := transform.Options{OnError: onError, MaxErrors: f.maxErrors, Progress: prog.setRows}
 	if f.errorsReport != "" {
 		run.MaxErrors = 1_000_000 // the report is for fixing every row
 	}

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -28,6 +29,8 @@ type Program struct {
 	user     [len(userFieldOrder)]*compiled // by userField
 	licenses []compiledLicense
 	columns  map[int]bool // of Header, read without ?.
+	// unassigned computes catalog licenses' unassignedAmount once, after the records.
+	unassigned map[string]*compiled
 }
 
 // Columns returns the header's columns that the mapping reads and cannot do without
@@ -137,6 +140,14 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
 		p.licenses = append(p.licenses, cl)
 	}
+	for _, name := range slices.Sorted(maps.Keys(m.Catalog)) {
+		if e := m.Catalog[name].Unassigned; e != nil {
+			if p.unassigned == nil {
+				p.unassigned = map[string]*compiled{}
+			}
+			p.unassigned[name] = c.compile(fmt.Sprintf("catalog[%q].unassignedAmount", name), *e, countKinds)
+		}
+	}
 	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -144,6 +155,7 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 }
 
 var (
+	countKinds      = []reflect.Kind{reflect.Int, reflect.Int64, reflect.Float64, reflect.String}
 	boolKinds       = []reflect.Kind{reflect.Bool}
 	stringKinds     = []reflect.Kind{reflect.String}
 	stringListKinds = []reflect.Kind{reflect.String, reflect.Slice, reflect.Array}

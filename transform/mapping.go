@@ -104,6 +104,9 @@ type LicenseInfo struct {
 	Pos              Pos
 	PricePerUser     *int64 // cents
 	UnassignedAmount *int64
+	// Unassigned computes UnassignedAmount once, after the records, when the count
+	// comes from another export: lookup("seats", "E3")["Available licenses"].
+	Unassigned *Expr
 }
 
 // Enum maps vendor words to one of a fixed set of values. Words compare
@@ -531,9 +534,9 @@ func (d *decoder) licenses(n *yaml.Node) {
 			d.errorf(item, "%s: needs name (a license name) or names (an expression giving names)", what)
 		case r.Name != "" && r.Names != nil:
 			d.errorf(item, "%s: give name or names, not both", what)
-		case r.Names != nil && (info.PricePerUser != nil || info.UnassignedAmount != nil):
+		case r.Names != nil && (info.PricePerUser != nil || info.UnassignedAmount != nil || info.Unassigned != nil):
 			d.errorf(item, "%s: price and unassignedAmount need a constant name; declare them under catalog", what)
-		case r.Name != "" && (info.PricePerUser != nil || info.UnassignedAmount != nil):
+		case r.Name != "" && (info.PricePerUser != nil || info.UnassignedAmount != nil || info.Unassigned != nil):
 			info.Pos = r.Pos
 			d.addInfo(r.Name, info, item)
 		}
@@ -559,11 +562,17 @@ func (d *decoder) licenseConst(info *LicenseInfo, key string, v *yaml.Node, what
 		}
 	case "unassignedAmount":
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
+		switch {
+		case err == nil && n >= 0:
+			info.UnassignedAmount = &n
+		case v.Tag == "!!int" || strings.TrimSpace(s) == "":
 			d.errorf(v, "%s.unassignedAmount: want a whole number of seats, got %q", what, s)
-			return
+		default:
+			// Not a number: an expression, such as a lookup in a seat-count export.
+			if e, ok := d.expr(v, what+".unassignedAmount"); ok {
+				info.Unassigned = &e
+			}
 		}
-		info.UnassignedAmount = &n
 	}
 }
 

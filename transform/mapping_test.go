@@ -385,3 +385,18 @@ user:
 		t.Errorf("a rule without a message: %v", err)
 	}
 }
+
+func TestUnassignedExpression(t *testing.T) {
+	in := newRows("email,plan", "a@example.com,E3")
+	p := compile(t, "version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2 + 3\n  E5:\n    unassignedAmount: '\"lots\"'\n", in)
+	_, err := p.Run(in, Options{})
+	if err == nil || err.Error() != `m.yaml:10:23: catalog["E5"].unassignedAmount: want a whole number of seats, got "lots"` {
+		t.Fatalf("err = %v", err)
+	}
+	in = newRows("email,plan", "a@example.com,E3")
+	p = compile(t, "version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2 + 3\n", in)
+	res, err := p.Run(in, Options{})
+	if err != nil || *res.File.Licenses[0].UnassignedAmount != 5 {
+		t.Errorf("unassignedAmount: %v, %v", res, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -118,6 +119,9 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 		return res, ErrRejected
 	}
 	res.File, res.Warnings = m.file()
+	if err := p.unassignedAmounts(res.File); err != nil {
+		return res, err
+	}
 	res.Stats.count(res.File)
 	if len(res.File.Users) == 0 {
 		return res, p.noUsers(&res.Stats)
@@ -466,4 +470,46 @@ func (s byEmail) Swap(i, j int) {
 	m.users[i], m.users[j] = m.users[j], m.users[i]
 	m.lines[i], m.lines[j] = m.lines[j], m.lines[i]
 	m.seats[i], m.seats[j] = m.seats[j], m.seats[i]
+}
+
+// unassignedAmounts computes the unassigned seats that the catalog takes from another
+// export, once, now that the file's licenses are known.
+func (p *Program) unassignedAmounts(f *usersfile.File) error {
+	if len(p.unassigned) == 0 {
+		return nil
+	}
+	ev := p.NewEvaluator()
+	for i := range f.Licenses {
+		l := &f.Licenses[i]
+		ce := p.unassigned[l.Name]
+		if ce == nil {
+			continue
+		}
+		v, err := ev.vm.Run(ce.prog, ev.env)
+		if err != nil {
+			return &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, unwrapExpr(err))}
+		}
+		n, err := seatCount(v)
+		if err != nil {
+			return &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)}
+		}
+		l.UnassignedAmount = &n
+	}
+	return nil
+}
+
+// seatCount reads a number of seats: a whole number, not negative, as a number or text.
+func seatCount(v any) (int64, error) {
+	s, err := text(v)
+	if f, ok := v.(float64); ok {
+		s, err = strconv.FormatFloat(f, 'f', -1, 64), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if perr != nil || n < 0 {
+		return 0, fmt.Errorf("want a whole number of seats, got %q", s)
+	}
+	return n, nil
 }

@@ -109,9 +109,10 @@ func (c *cli) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "torii-transform",
 		Short: "Convert SaaS user exports into Torii users files",
-		Long: `torii-transform converts the user exports of SaaS admin consoles (CSV) into
-Torii custom-integration users files, through mapping files whose values are expressions,
-and checks users files before they are pushed.`,
+		Long: `torii-transform converts the user exports of SaaS admin consoles (CSV, XLSX, JSON)
+into Torii custom-integration users files, through mapping files whose values are
+expressions; shows what a new file would change; and pushes it to Torii, refusing a push
+that would remove too many users.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       buildVersion(),

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"github.com/torii-transform/torii-transform/internal/textdist"
 	"regexp"
 	"slices"
 	"strconv"
@@ -603,7 +604,7 @@ func suggest(s string, known []string) string {
 		if strings.EqualFold(s, k) {
 			return fmt.Sprintf(" (did you mean %q?)", k)
 		}
-		if d := levenshtein(strings.ToLower(s), strings.ToLower(k)); d < bestDist {
+		if d := textdist.Levenshtein(strings.ToLower(s), strings.ToLower(k)); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
@@ -611,25 +612,4 @@ func suggest(s string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

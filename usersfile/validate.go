@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/torii-transform/torii-transform/internal/textdist"
 	"regexp"
 	"slices"
 	"strconv"
@@ -693,7 +694,7 @@ func suggest(key string, known []string) string {
 	best, bestScore := "", 4
 	for _, name := range known {
 		n := normalize(name)
-		score := levenshtein(k, n)
+		score := textdist.Levenshtein(k, n)
 		limit := 2
 		if len(n) <= 4 {
 			limit = 1
@@ -718,25 +719,4 @@ func normalize(s string) string {
 		}
 		return unicode.ToLower(r)
 	}, s)
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -3,7 +3,6 @@ package transform
 import (
 	"errors"
 	"fmt"
-	"github.com/torii-transform/torii-transform/internal/textdist"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/torii-transform/torii-transform/internal/textdist"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"github.com/torii-transform/torii-transform/internal/textdist"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/torii-transform/torii-transform/internal/textdist"
 )
 
 // Violation is one way a users file breaks Torii's rules.

@@ -56,8 +56,9 @@ type compiled struct {
 	field  string // what the expression computes, as users see it: "user.email", "skip[0]"
 	expr   Expr
 	prog   *vm.Program
-	column int  // index of the first column the expression reads, for row error positions; -1 if none
-	direct bool // the expression is just row.x: the value is read without the VM
+	column int    // index of the first column the expression reads, for row error positions; -1 if none
+	direct bool   // the expression is just row.x: the value is read without the VM
+	let    string // the expression is just a let value's name: read without the VM
 }
 
 // userField indexes Program.user.
@@ -239,6 +240,9 @@ func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled
 	}
 	ce.prog = prog
 	ce.direct = c.isColumn(tree.Node) && ce.column >= 0
+	if id, ok := tree.Node.(*ast.IdentifierNode); ok && slices.ContainsFunc(c.m.Let, func(l Named) bool { return l.Name == id.Value }) {
+		ce.let = id.Value
+	}
 	return ce
 }
 

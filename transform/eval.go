@@ -111,11 +111,14 @@ func (ev *Evaluator) setRow(rec *Record) {
 }
 
 func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
-	if ce.direct {
+	switch {
+	case ce.direct:
 		if ce.column < len(rec.Values) {
 			return rec.Values[ce.column], nil
 		}
 		return "", nil
+	case ce.let != "":
+		return ev.env[ce.let], nil
 	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {

@@ -355,17 +355,29 @@ func (m *merger) add(r *rowResult) {
 	}
 }
 
-// cloneUser copies u with strings of its own: values read from an export share their
-// record's memory, which a kept substring would keep whole.
+// cloneUser copies u with strings of its own, all in one allocation: values read from
+// an export share their record's memory, which a kept substring would keep whole.
 func cloneUser(u *usersfile.User) usersfile.User {
-	c := usersfile.User{
-		ID: strings.Clone(u.ID), Email: strings.Clone(u.Email),
-		FirstName: strings.Clone(u.FirstName), LastName: strings.Clone(u.LastName),
-		Status: u.Status, ExternalStatus: strings.Clone(u.ExternalStatus),
-		LastUsedDate: strings.Clone(u.LastUsedDate),
-	}
+	n := len(u.ID) + len(u.Email) + len(u.FirstName) + len(u.LastName) + len(u.ExternalStatus) + len(u.LastUsedDate)
 	for _, r := range u.Roles {
-		c.Roles = append(c.Roles, strings.Clone(r))
+		n += len(r)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	take := func(s string) string {
+		start := b.Len()
+		b.WriteString(s)
+		return b.String()[start:]
+	}
+	c := usersfile.User{
+		ID: take(u.ID), Email: take(u.Email), FirstName: take(u.FirstName), LastName: take(u.LastName),
+		Status: u.Status, ExternalStatus: take(u.ExternalStatus), LastUsedDate: take(u.LastUsedDate),
+	}
+	if len(u.Roles) > 0 {
+		c.Roles = make([]string, len(u.Roles))
+		for i, r := range u.Roles {
+			c.Roles[i] = take(r)
+		}
 	}
 	return c
 }

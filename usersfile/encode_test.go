@@ -144,13 +144,17 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestEncodeLarge(t *testing.T) {
-	f := bigFile(5000) // several flushes
-	var got bytes.Buffer
-	if err := Encode(&got, f); err != nil {
-		t.Fatal(err)
-	}
-	if want := reference(t, f); !bytes.Equal(got.Bytes(), want) {
-		t.Fatal("Encode differs from encoding/json")
+	// 5000: several flushes; 5*chunk+17: users and seats encoded a chunk at a time in parallel,
+	// with a last chunk that is not full.
+	for _, n := range []int{5000, 5*chunk + 17} {
+		f := bigFile(n)
+		var got bytes.Buffer
+		if err := Encode(&got, f); err != nil {
+			t.Fatal(err)
+		}
+		if want := reference(t, f); !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("%d users: Encode differs from encoding/json", n)
+		}
 	}
 }
 

@@ -352,6 +352,21 @@ func fileError(path string, err error) error {
 	return err
 }
 
+// openExport opens a named export ("-" is standard input) and reads it up to its first
+// record. close releases both.
+func (c *cli) openExport(name string, opt readOptions) (src *readers.Input, close func(), err error) {
+	r, closer, err := c.open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err = readers.Open(r, displayName(name), opt.readers())
+	if err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
+	return src, func() { src.Close(); closer.Close() }, nil
+}
+
 // open opens a named input; "-" is standard input.
 func (c *cli) open(name string) (io.Reader, io.Closer, error) {
 	if name == "-" {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
 )
@@ -64,20 +63,11 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		return err
 	}
 	opt := override(transform.Input{})
-	r, closer, err := c.open(name)
+	src, closeSrc, err := c.openExport(name, opt)
 	if err != nil {
 		return err
 	}
-	defer closer.Close()
-	display := name
-	if name == "-" {
-		display = stdinName
-	}
-	src, err := readers.Open(r, display, opt.readers())
-	if err != nil {
-		return err
-	}
-	defer src.Close()
+	defer closeSrc()
 	var sample []*transform.Record
 	for len(sample) < f.sample {
 		rec, err := src.Read()
@@ -101,7 +91,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 	}
 	draft, err := transform.Draft(src.Header, sample, transform.DraftOptions{
 		Name:   draftName(name),
-		Source: display,
+		Source: displayName(name),
 		Input:  in,
 		Rows:   f.sample,
 	})
@@ -124,7 +114,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		to, mapping = f.output, f.output
 	}
 	fmt.Fprintf(c.stderr, "%s: drafted a mapping from %d rows to %s; %d lines to confirm (marked CONFIRM)\n",
-		display, len(sample), to, strings.Count(string(draft), "# CONFIRM"))
+		displayName(name), len(sample), to, strings.Count(string(draft), "# CONFIRM"))
 	fmt.Fprintf(c.stderr, "hint: check the draft with torii-transform convert -m %s %s\n", mapping, name)
 	return nil
 }

@@ -71,20 +71,11 @@ func (c *cli) inspect(cmd *cobra.Command, f *inspectFlags, name string) error {
 		defaults = m.Input
 	}
 	opt := override(defaults)
-	r, closer, err := c.open(name)
+	src, closeSrc, err := c.openExport(name, opt)
 	if err != nil {
 		return err
 	}
-	defer closer.Close()
-	display := name
-	if name == "-" {
-		display = stdinName
-	}
-	src, err := readers.Open(r, display, opt.readers())
-	if err != nil {
-		return err
-	}
-	defer src.Close()
+	defer closeSrc()
 
 	w := bufio.NewWriter(c.stdout)
 	defer w.Flush()
@@ -92,11 +83,11 @@ func (c *cli) inspect(cmd *cobra.Command, f *inspectFlags, name string) error {
 	switch {
 	case opt.format != "":
 		how = "as given"
-	case readers.FormatOf(display) != "":
+	case readers.FormatOf(displayName(name)) != "":
 		how = "from the extension"
 	}
 	h := src.Header
-	fmt.Fprintf(w, "# file: %s\n# format: %s (%s)\n", display, src.Format, how)
+	fmt.Fprintf(w, "# file: %s\n# format: %s (%s)\n", displayName(name), src.Format, how)
 	switch src.Format {
 	case readers.FormatCSV:
 		fmt.Fprintf(w, "# encoding: %s\n# delimiter: %q\n# header: line %d, %d columns\n", src.Encoding, string(src.Delimiter), h.Line, len(h.Names))

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -57,16 +56,11 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 	var tables map[string]*transform.Table
 	opt := override(m.Input)
 	if export != "" {
-		r, closer, err := c.open(export)
+		src, closeSrc, err := c.openExport(export, opt)
 		if err != nil {
 			return err
 		}
-		defer closer.Close()
-		src, err := readers.Open(r, displayName(export), opt.readers())
-		if err != nil {
-			return err
-		}
-		defer src.Close()
+		defer closeSrc()
 		h = src.Header
 		if tables, err = readTables(m, opt); err != nil {
 			return err

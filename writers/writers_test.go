@@ -46,9 +46,10 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 }
 
 func TestWriteFileMissingFolder(t *testing.T) {
-	err := WriteFile(filepath.Join(t.TempDir(), "nope", "users.json"), 0o600, func(io.Writer) error { return nil })
-	if err == nil {
-		t.Fatal("writing into a missing folder succeeded")
+	path := filepath.Join(t.TempDir(), "nope", "users.json")
+	err := WriteFile(path, 0o600, func(io.Writer) error { return nil })
+	if err == nil || err.Error() != "write "+path+": no such file or directory" {
+		t.Fatalf("err = %v, want the file's name and the reason", err)
 	}
 }
 

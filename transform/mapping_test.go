@@ -400,3 +400,15 @@ func TestUnassignedExpression(t *testing.T) {
 		t.Errorf("unassignedAmount: %v, %v", res, err)
 	}
 }
+
+func TestOptionalColumns(t *testing.T) {
+	in := newRows("email", "a@example.com")
+	p := compile(t, "version: 1\nuser:\n  email: row.email\n  firstName: row?.[\"Nick Name\"]\n  externalStatus: '\"Nick Name\" in row ? \"has\" : \"lacks\"'\n", in)
+	if cols := p.Columns(); !cmp.Equal(cols, []string{"email"}) {
+		t.Errorf("Columns() = %q: a row?. column is not required", cols)
+	}
+	res, err := p.Run(in, Options{})
+	if err != nil || res.File.Users[0].FirstName != "" || res.File.Users[0].ExternalStatus != "lacks" {
+		t.Errorf("%+v, %v", res.File.Users, err)
+	}
+}

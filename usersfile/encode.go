@@ -72,14 +72,21 @@ func (e *encoder) items(n int, appendItem func(b []byte, i int) []byte) {
 		}
 		return
 	}
+	// The chunks' buffers go round: a written buffer encodes a later chunk, so that a
+	// file of a million users makes no garbage of its own while it is written.
+	free := make(chan []byte, inFlight+1)
+	for range inFlight + 1 {
+		free <- nil
+	}
 	parts := make(chan chan []byte, inFlight)
 	go func() {
 		defer close(parts)
 		for start := 0; start < n; start += chunk {
+			b := <-free
 			part := make(chan []byte, 1)
 			parts <- part
 			go func() {
-				var b []byte
+				b = b[:0]
 				for i := start; i < min(start+chunk, n); i++ {
 					b = appendItem(b, i)
 				}
@@ -93,6 +100,7 @@ func (e *encoder) items(n int, appendItem func(b []byte, i int) []byte) {
 		if e.err == nil {
 			_, e.err = e.w.Write(b)
 		}
+		free <- b
 	}
 }
 

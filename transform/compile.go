@@ -59,6 +59,11 @@ type compiled struct {
 	column int    // index of the first column the expression reads, for row error positions; -1 if none
 	direct bool   // the expression is just row.x: the value is read without the VM
 	let    string // the expression is just a let value's name: read without the VM
+	// call is the helper when the expression is a helper called on one column and
+	// constant text, such as email(row.Email) or date(row.Seen, "1/2/2006"); the
+	// evaluator calls it without the VM, with the column's value and then consts.
+	call   func(...any) (any, error)
+	consts []any
 }
 
 // userField indexes Program.user.
@@ -105,7 +110,8 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	}
 	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: map[string]any{"row": row}}
 	c.tables = opt.Tables
-	c.opts = append(c.opts, functions(m, loc, opt.Tables)...)
+	fnOpts, fns := functions(m, loc, opt.Tables)
+	c.opts, c.fns = append(c.opts, fnOpts...), fns
 	p := &Program{Mapping: m, Header: h, columns: c.columns}
 
 	for _, l := range m.Let {
@@ -182,6 +188,7 @@ func zeroOf(ce *compiled) any {
 }
 
 type compiler struct {
+	fns     map[string]func(...any) (any, error) // the helpers, by name
 	m       *Mapping
 	h       *Header
 	columns map[int]bool
@@ -243,7 +250,42 @@ func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled
 	if id, ok := tree.Node.(*ast.IdentifierNode); ok && slices.ContainsFunc(c.m.Let, func(l Named) bool { return l.Name == id.Value }) {
 		ce.let = id.Value
 	}
+	c.fastCall(ce, tree.Node)
 	return ce
+}
+
+// fastHelpers are the helpers whose calls on one column the evaluator makes itself: they
+// take the value first and constant text after it.
+var fastHelpers = []string{"email", "status", "licenseStatus", "date", "cents", "list"}
+
+// fastCall sets ce.call when n is one of fastHelpers called on row.x and constant text.
+func (c *compiler) fastCall(ce *compiled, n ast.Node) {
+	var name string
+	var args []ast.Node
+	switch n := n.(type) {
+	case *ast.CallNode:
+		id, ok := n.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return
+		}
+		name, args = id.Value, n.Arguments
+	case *ast.BuiltinNode:
+		name, args = n.Name, n.Arguments // date(), parsed as expr's builtin
+	default:
+		return
+	}
+	if !slices.Contains(fastHelpers, name) || c.fns[name] == nil || len(args) == 0 || !c.isColumn(args[0]) || ce.column < 0 {
+		return
+	}
+	consts := make([]any, 0, len(args)-1)
+	for _, a := range args[1:] {
+		s, ok := a.(*ast.StringNode)
+		if !ok {
+			return
+		}
+		consts = append(consts, s.Value)
+	}
+	ce.call, ce.consts = c.fns[name], consts
 }
 
 // isColumn reports whether n is row.x or row["x"] of a tabular input: an expression

@@ -42,10 +42,11 @@ type grant struct {
 // Evaluator evaluates records with one VM and one environment, reused from row to row.
 // It is not safe for concurrent use: give each goroutine its own.
 type Evaluator struct {
-	p   *Program
-	vm  vm.VM
-	env map[string]any
-	row map[string]string
+	args []any // reused for the arguments of helpers called without the VM
+	p    *Program
+	vm   vm.VM
+	env  map[string]any
+	row  map[string]string
 }
 
 // NewEvaluator returns an evaluator for p.
@@ -119,6 +120,18 @@ func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
 		return "", nil
 	case ce.let != "":
 		return ev.env[ce.let], nil
+	case ce.call != nil:
+		value := ""
+		if ce.column < len(rec.Values) {
+			value = rec.Values[ce.column]
+		}
+		args := append(append(ev.args[:0], value), ce.consts...)
+		v, err := ce.call(args...)
+		clear(args) // let go of the value
+		if err != nil {
+			return nil, ev.rowError(ce, rec, err)
+		}
+		return v, nil
 	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {

@@ -19,14 +19,19 @@ func isFunc(name string) bool { return slices.Contains(funcNames, name) }
 
 // functions returns the helpers bound to m's tables, to the lookup tables read from
 // other inputs and to loc, the time zone in which dates are taken.
-func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.Option {
+func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr.Option, map[string]func(...any) (any, error)) {
+	fns := map[string]func(...any) (any, error){}
+	function := func(name string, fn func(...any) (any, error), types ...any) expr.Option {
+		fns[name] = fn
+		return expr.Function(name, fn, types...)
+	}
 	enumFunc := func(e *Enum, what string) func(...any) (any, error) {
 		return func(args ...any) (any, error) {
 			return lookupEnum(e, what, args[0])
 		}
 	}
-	return []expr.Option{
-		expr.Function("email", func(args ...any) (any, error) {
+	opts := []expr.Option{
+		function("email", func(args ...any) (any, error) {
 			s, err := text(args[0])
 			if err != nil {
 				return nil, err
@@ -34,7 +39,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 			return NormalizeEmail(s)
 		}, new(func(any) string)),
 
-		expr.Function("cents", func(args ...any) (any, error) {
+		function("cents", func(args ...any) (any, error) {
 			var dec, group rune
 			if len(args) > 1 {
 				dec = firstRune(args[1].(string))
@@ -49,7 +54,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 			return v, err
 		}, new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)),
 
-		expr.Function("date", func(args ...any) (any, error) {
+		function("date", func(args ...any) (any, error) {
 			var layouts []string
 			for _, a := range args[1:] {
 				layouts = append(layouts, a.(string))
@@ -57,9 +62,9 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 			return Date(args[0], layouts, loc)
 		}, new(func(any, ...string) any)),
 
-		expr.Function("status", enumFunc(m.Statuses, "status"), new(func(any) string)),
-		expr.Function("licenseStatus", enumFunc(m.LicStatuses, "license status"), new(func(any) string)),
-		expr.Function("enum", func(args ...any) (any, error) {
+		function("status", enumFunc(m.Statuses, "status"), new(func(any) string)),
+		function("licenseStatus", enumFunc(m.LicStatuses, "license status"), new(func(any) string)),
+		function("enum", func(args ...any) (any, error) {
 			name := args[0].(string)
 			return lookupEnum(m.Enums[name], name, args[1])
 		}, new(func(string, any) string)),
@@ -67,7 +72,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 		// lookup(name, key) gives the row of a lookup table whose key column holds key,
 		// as a map from column to value; nil when there is none and the lookup says
 		// onMissing: empty.
-		expr.Function("lookup", func(args ...any) (any, error) {
+		function("lookup", func(args ...any) (any, error) {
 			name := args[0].(string)
 			t := tables[name]
 			if t == nil {
@@ -76,7 +81,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 			return t.get(args[1])
 		}, new(func(string, any) map[string]any)),
 
-		expr.Function("list", func(args ...any) (any, error) {
+		function("list", func(args ...any) (any, error) {
 			var seps []string
 			for _, a := range args[1:] {
 				seps = append(seps, a.(string))
@@ -84,6 +89,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) []expr.
 			return List(args[0], seps...)
 		}, new(func(any, ...string) []string)),
 	}
+	return opts, fns
 }
 
 func firstRune(s string) rune {

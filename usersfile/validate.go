@@ -465,15 +465,23 @@ func isDateOnly[S []byte | string](s S) bool {
 	return day <= time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-func (c *checker) roles() {
+// optionalArray reports whether the next value is an array, the type of an optional
+// field that holds a list; null or another type is reported and skipped.
+func (c *checker) optionalArray() bool {
 	switch c.next() {
 	case '[':
+		return true
 	case 'n':
 		c.report(c.pos, false, "omit the field instead of null")
 		c.skip()
-		return
 	default:
 		c.wrongType("an array")
+	}
+	return false
+}
+
+func (c *checker) roles() {
+	if !c.optionalArray() {
 		return
 	}
 	c.array(func(i int) {
@@ -491,14 +499,7 @@ func (c *checker) roles() {
 }
 
 func (c *checker) licenses() {
-	switch c.next() {
-	case '[':
-	case 'n':
-		c.report(c.pos, false, "omit the field instead of null")
-		c.skip()
-		return
-	default:
-		c.wrongType("an array")
+	if !c.optionalArray() {
 		return
 	}
 	c.array(func(i int) {
@@ -627,14 +628,7 @@ func decimal(lit string) (digits string, exp int) {
 }
 
 func (c *checker) licenseUsers() {
-	switch c.next() {
-	case '[':
-	case 'n':
-		c.report(c.pos, false, "omit the field instead of null")
-		c.skip()
-		return
-	default:
-		c.wrongType("an array")
+	if !c.optionalArray() {
 		return
 	}
 	c.array(func(j int) {

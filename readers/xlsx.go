@@ -193,6 +193,14 @@ func checkZip(r io.ReaderAt, size int64, name string) error {
 	case size == 0:
 		return errorAt(pos, "", errors.New("empty file: not an XLSX workbook"))
 	}
+	// A CSV or JSON export saved under a workbook's name is text: say what it looks like.
+	text := make([]byte, sniffSize)
+	n, _ = r.ReadAt(text, 0)
+	if text = text[:n]; utf8.Valid(text) && !bytes.ContainsRune(text, 0) {
+		format := Sniff(text)
+		return errorAt(pos, fmt.Sprintf("read it as what it is: --format %s", format),
+			fmt.Errorf("not an XLSX workbook: the file is text, and looks like %s", strings.ToUpper(string(format))))
+	}
 	return errorAt(pos, hintDamaged, errors.New("not an XLSX workbook: the file is not a zip archive"))
 }
 

@@ -289,8 +289,14 @@ func TestXLSXErrors(t *testing.T) {
 			hint: "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password) and save it, or save it as CSV",
 		},
 		{
-			name: "not a zip",
+			name: "a CSV under a workbook's name",
 			data: []byte("Email,Name\na@example.com,A\n"),
+			msg:  `users.xlsx: not an XLSX workbook: the file is text, and looks like CSV`,
+			hint: "read it as what it is: --format csv",
+		},
+		{
+			name: "not a zip",
+			data: []byte("\x00\x01binary\xff\xfe garbage"),
 			msg:  `users.xlsx: not an XLSX workbook: the file is not a zip archive`,
 			hint: hintDamaged,
 		},

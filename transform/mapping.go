@@ -153,7 +153,7 @@ func Load(name string, data []byte) (*Mapping, error) {
 	m.src = strings.Split(string(data), "\n")
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, m.src, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, Errorf(Pos{File: name}, "empty mapping file")
@@ -166,14 +166,24 @@ func Load(name string, data []byte) (*Mapping, error) {
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 
 // yamlError positions a YAML syntax error, which the library reports as "yaml: line N: ...".
-func yamlError(file string, err error) error {
+func yamlError(file string, src []string, err error) error {
 	msg := err.Error()
 	pos := Pos{File: file}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
-	return &Error{Pos: pos, Err: errors.New(msg)}
+	e := &Error{Pos: pos, Err: errors.New(msg)}
+	// A tab in the indentation is the most common reason a mapping does not parse, and
+	// the parser's message does not say so.
+	if pos.Line > 0 && pos.Line <= len(src) {
+		line := src[pos.Line-1]
+		if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {
+			e.Pos.Column = strings.IndexByte(line, '\t') + 1
+			e.Err = &Hint{Err: e.Err, Hint: "YAML indents with spaces, not tabs"}
+		}
+	}
+	return e
 }
 
 type decoder struct {

@@ -65,6 +65,11 @@ func TestLoadErrors(t *testing.T) {
 			want:    []string{"m.yaml:2: did not find expected node content"},
 		},
 		{
+			name:    "a tab in the indentation",
+			mapping: "version: 1\nuser:\n\temail: row.Email\n",
+			want:    []string{"m.yaml:3:1: found character that cannot start any token"},
+		},
+		{
 			name:    "empty",
 			mapping: "# nothing\n",
 			want:    []string{"m.yaml: empty mapping file"},
@@ -410,5 +415,16 @@ func TestOptionalColumns(t *testing.T) {
 	res, err := p.Run(in, Options{})
 	if err != nil || res.File.Users[0].FirstName != "" || res.File.Users[0].ExternalStatus != "lacks" {
 		t.Errorf("%+v, %v", res.File.Users, err)
+	}
+}
+
+func TestTabHint(t *testing.T) {
+	_, err := Load("m.yaml", []byte("version: 1\nuser:\n\temail: row.Email\n"))
+	if h := HintOf(err); h != "YAML indents with spaces, not tabs" {
+		t.Errorf("hint = %q", h)
+	}
+	_, err = Load("m.yaml", []byte("version: 1\nuser: [\n"))
+	if h := HintOf(err); h != "" {
+		t.Errorf("a syntax error without a tab got the hint %q", h)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -19,25 +20,51 @@ func Encode(w io.Writer, f *File) error {
 	if f == nil {
 		return errors.New("encode users file: nil file")
 	}
+	return EncodeSource(w, fileSource{f})
+}
+
+// Source is a users file that its holder hands out an entry at a time, for files too large
+// to be held as a File as well. Its methods may be called from several goroutines at once.
+type Source interface {
+	// Len returns how many users and licenses the file has.
+	Len() (users, licenses int)
+	// User sets *u to the i-th user. The strings and the Roles slice it sets may be shared
+	// with the Source: they are read, never changed.
+	User(i int, u *User)
+	// License sets *l to the i-th license, except for l.Users, and returns how many users
+	// hold it.
+	License(i int, l *License) (holders int)
+	// LicenseUser sets *u to the j-th holder of the i-th license.
+	LicenseUser(i, j int, u *LicenseUser)
+}
+
+// EncodeSource writes the users file that s hands out, exactly as Encode writes the same
+// file, without holding it whole.
+func EncodeSource(w io.Writer, s Source) error {
+	users, licenses := s.Len()
 	e := encoder{w: w, buf: make([]byte, 0, 64<<10)}
 	e.buf = append(e.buf, "{\n  \"users\": ["...)
-	e.items(len(f.Users), func(b []byte, i int) []byte {
-		if i > 0 {
-			b = append(b, ',')
+	e.items(users, func() func(b []byte, i int) []byte {
+		var u User
+		return func(b []byte, i int) []byte {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			s.User(i, &u)
+			return appendUser(append(b, "\n    "...), &u)
 		}
-		return appendUser(append(b, "\n    "...), &f.Users[i])
 	})
-	if len(f.Users) > 0 {
+	if users > 0 {
 		e.buf = append(e.buf, "\n  "...)
 	}
 	e.buf = append(e.buf, ']')
-	if len(f.Licenses) > 0 {
+	if licenses > 0 {
 		e.buf = append(e.buf, ",\n  \"licenses\": ["...)
-		for i := range f.Licenses {
+		for i := range licenses {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
 			}
-			e.license(&f.Licenses[i])
+			e.license(s, i)
 		}
 		e.buf = append(e.buf, "\n  ]"...)
 	}
@@ -45,6 +72,44 @@ func Encode(w io.Writer, f *File) error {
 	e.flush()
 	return e.err
 }
+
+// Collect builds the File that s hands out, with roles of its own.
+func Collect(s Source) *File {
+	users, licenses := s.Len()
+	f := &File{Users: make([]User, users)}
+	for i := range f.Users {
+		u := &f.Users[i]
+		s.User(i, u)
+		u.Roles = slices.Clone(u.Roles)
+	}
+	if licenses > 0 {
+		f.Licenses = make([]License, licenses)
+	}
+	for i := range f.Licenses {
+		l := &f.Licenses[i]
+		if n := s.License(i, l); n > 0 {
+			l.Users = make([]LicenseUser, n)
+			for j := range l.Users {
+				s.LicenseUser(i, j, &l.Users[j])
+			}
+		}
+	}
+	return f
+}
+
+// fileSource hands out a File's entries.
+type fileSource struct{ f *File }
+
+func (s fileSource) Len() (users, licenses int) { return len(s.f.Users), len(s.f.Licenses) }
+func (s fileSource) User(i int, u *User)        { *u = s.f.Users[i] }
+
+func (s fileSource) License(i int, l *License) int {
+	*l = s.f.Licenses[i]
+	l.Users = nil
+	return len(s.f.Licenses[i].Users)
+}
+
+func (s fileSource) LicenseUser(i, j int, u *LicenseUser) { *u = s.f.Licenses[i].Users[j] }
 
 // encoder appends to buf and hands it to w in large pieces. After a write error it keeps
 // appending but writes nothing more, so callers check err once at the end.
@@ -61,11 +126,13 @@ const (
 	inFlight = 4
 )
 
-// items appends n items with appendItem. Long lists are encoded a chunk at a time on
-// several goroutines and written in order, so that the output is the same bytes, sooner:
-// encoding comes last in a conversion, when the other cores are idle.
-func (e *encoder) items(n int, appendItem func(b []byte, i int) []byte) {
+// items appends n items with the function that newAppend returns; each goroutine that
+// encodes gets one of its own. Long lists are encoded a chunk at a time on several
+// goroutines and written in order, so that the output is the same bytes, sooner: encoding
+// comes last in a conversion, when the other cores are idle.
+func (e *encoder) items(n int, newAppend func() func(b []byte, i int) []byte) {
 	if n < 2*chunk || runtime.GOMAXPROCS(0) == 1 {
+		appendItem := newAppend()
 		for i := range n {
 			e.buf = appendItem(e.buf, i)
 			e.flushIfFull()
@@ -86,6 +153,7 @@ func (e *encoder) items(n int, appendItem func(b []byte, i int) []byte) {
 			part := make(chan []byte, 1)
 			parts <- part
 			go func() {
+				appendItem := newAppend()
 				b = b[:0]
 				for i := start; i < min(start+chunk, n); i++ {
 					b = appendItem(b, i)
@@ -143,8 +211,10 @@ func appendUser(b []byte, u *User) []byte {
 	return append(b, "\n    }"...)
 }
 
-func (e *encoder) license(l *License) {
+func (e *encoder) license(s Source, i int) {
 	const ind = "\n      "
+	var l License
+	holders := s.License(i, &l)
 	b := append(e.buf, "\n    {"+ind+`"name": `...)
 	b = appendString(b, l.Name)
 	if l.PricePerUser != nil {
@@ -153,13 +223,17 @@ func (e *encoder) license(l *License) {
 	if l.UnassignedAmount != nil {
 		b = strconv.AppendInt(append(b, ","+ind+`"unassignedAmount": `...), *l.UnassignedAmount, 10)
 	}
-	if len(l.Users) > 0 {
+	if holders > 0 {
 		e.buf = append(b, ","+ind+`"users": [`...)
-		e.items(len(l.Users), func(b []byte, i int) []byte {
-			if i > 0 {
-				b = append(b, ',')
+		e.items(holders, func() func(b []byte, j int) []byte {
+			var u LicenseUser
+			return func(b []byte, j int) []byte {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				s.LicenseUser(i, j, &u)
+				return appendLicenseUser(b, &u)
 			}
-			return appendLicenseUser(b, &l.Users[i])
 		})
 		b = append(e.buf, ind+"]"...)
 	}

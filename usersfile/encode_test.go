@@ -235,3 +235,11 @@ func BenchmarkEncodeReference(b *testing.B) {
 		}
 	}
 }
+
+func TestCollect(t *testing.T) {
+	for _, f := range []*File{sample(), bigFile(5*chunk + 17), {Users: []User{}}} {
+		if diff := cmp.Diff(f, Collect(fileSource{f})); diff != "" {
+			t.Errorf("Collect (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -81,7 +81,7 @@ user:
 			t.Fatal(err)
 		}
 		var got []string
-		for _, u := range res.File.Users {
+		for _, u := range res.File().Users {
 			got = append(got, u.LastUsedDate)
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -128,7 +128,7 @@ user:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []string{res.File.Users[0].ID + " " + res.File.Users[0].Status, res.File.Users[1].ID + " " + res.File.Users[1].Status}
+	got := []string{res.File().Users[0].ID + " " + res.File().Users[0].Status, res.File().Users[1].ID + " " + res.File().Users[1].Status}
 	if diff := cmp.Diff([]string{"0042 active", "7 deleted"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

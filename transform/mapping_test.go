@@ -242,7 +242,7 @@ catalog:
 			}},
 		},
 	}
-	if diff := cmp.Diff(want, res.File); diff != "" {
+	if diff := cmp.Diff(want, res.File()); diff != "" {
 		t.Errorf("file (-want +got):\n%s", diff)
 	}
 	wantStats := Stats{Rows: 5, Skipped: 1, SkipRules: []SkipCount{{"bots", 1}}, Users: 2, Active: 1, Deleted: 1, Licenses: 2,
@@ -289,7 +289,7 @@ user:
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("row errors (-want +got):\n%s", diff)
 	}
-	if res.File != nil {
+	if res.File() != nil {
 		t.Errorf("a failed run returned a users file")
 	}
 	if h := HintOf(res.Errors[0]); h != `add "paused" under one of active in statuses` {
@@ -301,8 +301,8 @@ user:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stats.Rejected != 2 || len(res.File.Users) != 2 {
-		t.Errorf("skip: rejected %d, users %d; want 2 and 2", res.Stats.Rejected, len(res.File.Users))
+	if res.Stats.Rejected != 2 || len(res.File().Users) != 2 {
+		t.Errorf("skip: rejected %d, users %d; want 2 and 2", res.Stats.Rejected, len(res.File().Users))
 	}
 
 	// MaxErrors caps what is kept; with Fail, reading stops there.
@@ -401,7 +401,7 @@ func TestUnassignedExpression(t *testing.T) {
 	in = newRows("email,plan", "a@example.com,E3")
 	p = compile(t, "version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2 + 3\n", in)
 	res, err := p.Run(in, Options{})
-	if err != nil || *res.File.Licenses[0].UnassignedAmount != 5 {
+	if err != nil || *res.File().Licenses[0].UnassignedAmount != 5 {
 		t.Errorf("unassignedAmount: %v, %v", res, err)
 	}
 }
@@ -413,8 +413,8 @@ func TestOptionalColumns(t *testing.T) {
 		t.Errorf("Columns() = %q: a row?. column is not required", cols)
 	}
 	res, err := p.Run(in, Options{})
-	if err != nil || res.File.Users[0].FirstName != "" || res.File.Users[0].ExternalStatus != "lacks" {
-		t.Errorf("%+v, %v", res.File.Users, err)
+	if err != nil || res.File().Users[0].FirstName != "" || res.File().Users[0].ExternalStatus != "lacks" {
+		t.Errorf("%+v, %v", res.File().Users, err)
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,10 +55,28 @@ type SkipCount struct {
 
 // Result is the outcome of a run.
 type Result struct {
-	File     *usersfile.File
 	Stats    Stats
 	Errors   []*RowError // the first Options.MaxErrors row errors
 	Warnings []error     // merge conflicts: the same person with different names or ids
+	users    *merger     // the merged users, unless a row or the reader failed the run
+}
+
+// File builds the users file in memory, sorted, or returns nil when the run failed. Each
+// call builds a new one. To write a large file, Encode takes far less memory.
+func (r *Result) File() *usersfile.File {
+	if r.users == nil {
+		return nil
+	}
+	return usersfile.Collect(r.users)
+}
+
+// Encode writes the users file to w, the same bytes as usersfile.Encode writes File(),
+// without building it.
+func (r *Result) Encode(w io.Writer) error {
+	if r.users == nil {
+		return errors.New("encode users file: the run failed")
+	}
+	return usersfile.EncodeSource(w, r.users)
 }
 
 // ErrRejected is returned (wrapped) when records failed and Options.OnError is Fail.
@@ -118,12 +134,13 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 	if res.Stats.Rejected > 0 && opt.OnError == Fail {
 		return res, ErrRejected
 	}
-	res.File, res.Warnings = m.file()
-	if err := p.unassignedAmounts(res.File); err != nil {
+	m.finish()
+	res.users, res.Warnings = m, m.warnings
+	if err := p.unassignedAmounts(m.out); err != nil {
 		return res, err
 	}
-	res.Stats.count(res.File)
-	if len(res.File.Users) == 0 {
+	res.Stats.count(m)
+	if res.Stats.Users == 0 {
 		return res, p.noUsers(&res.Stats)
 	}
 	// The file is valid by construction: emails are normalised and merged, statuses
@@ -265,235 +282,32 @@ func (p *Program) noUsers(s *Stats) error {
 	}
 }
 
-func (s *Stats) count(f *usersfile.File) {
-	s.Users = len(f.Users)
-	for _, u := range f.Users {
-		if u.Status == usersfile.StatusDeleted {
+func (s *Stats) count(m *merger) {
+	s.Users = len(m.order)
+	for _, i := range m.order {
+		if m.strs.str(m.users.at(i).status) == usersfile.StatusDeleted {
 			s.Deleted++
 		} else {
 			s.Active++
 		}
 	}
-	s.Licenses = len(f.Licenses)
-	s.ByLicense = make(map[string]int, len(f.Licenses))
-	for _, l := range f.Licenses {
-		s.ByLicense[l.Name] = len(l.Users)
+	s.Licenses = len(m.out)
+	s.ByLicense = make(map[string]int, len(m.out))
+	for _, l := range m.out {
+		s.ByLicense[l.name] = len(l.seats)
 	}
-}
-
-// merger unites the rows of each person, keyed by email, and the seats of each license.
-// It holds one entry per unique user, in parallel slices, so memory grows with users,
-// not rows.
-type merger struct {
-	p        *Program
-	index    map[string]int32 // email → position in users
-	users    []usersfile.User
-	lines    []int32  // the first record of each user, for conflict messages
-	seats    [][]seat // the licenses each user holds
-	licenses map[string]int32
-	names    []string // license id → name
-	warnings []error
-}
-
-// seat is one user's seat of a license.
-type seat struct {
-	license      int32
-	status       string
-	lastUsedDate string
-}
-
-func newMerger(p *Program) *merger {
-	m := &merger{p: p, index: map[string]int32{}, licenses: map[string]int32{}}
-	// A license is in the file when a row grants it, or when the catalog declares it: its
-	// price and unassigned seats matter even when nobody holds it. A rule that grants
-	// nothing in this export adds nothing, since its column may not even be in it.
-	for name := range p.Mapping.Catalog {
-		m.license(name)
-	}
-	return m
-}
-
-// license returns a license's id, interning its name.
-func (m *merger) license(name string) int32 {
-	id, ok := m.licenses[name]
-	if !ok {
-		name = strings.Clone(name)
-		id = int32(len(m.names))
-		m.licenses[name] = id
-		m.names = append(m.names, name)
-	}
-	return id
-}
-
-func (m *merger) add(r *rowResult) {
-	u := &r.user
-	i, ok := m.index[u.Email]
-	if !ok {
-		i = int32(len(m.users))
-		m.users = append(m.users, cloneUser(u))
-		m.lines = append(m.lines, int32(r.line))
-		m.seats = append(m.seats, nil)
-		m.index[m.users[i].Email] = i
-	} else {
-		m.merge(i, u, r.line)
-	}
-	for _, g := range r.grants {
-		id := m.license(g.name)
-		seats := m.seats[i]
-		k := slices.IndexFunc(seats, func(s seat) bool { return s.license == id })
-		if k < 0 {
-			m.seats[i] = append(seats, seat{license: id, status: g.status, lastUsedDate: strings.Clone(g.lastUsedDate)})
-			continue
-		}
-		s := &seats[k]
-		if licenseRank(g.status) > licenseRank(s.status) {
-			s.status = g.status
-		}
-		if g.lastUsedDate > s.lastUsedDate {
-			s.lastUsedDate = strings.Clone(g.lastUsedDate)
-		}
-	}
-}
-
-// cloneUser copies u with strings of its own, all in one allocation: values read from
-// an export share their record's memory, which a kept substring would keep whole.
-func cloneUser(u *usersfile.User) usersfile.User {
-	n := len(u.ID) + len(u.Email) + len(u.FirstName) + len(u.LastName) + len(u.ExternalStatus) + len(u.LastUsedDate)
-	for _, r := range u.Roles {
-		n += len(r)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	take := func(s string) string {
-		start := b.Len()
-		b.WriteString(s)
-		return b.String()[start:]
-	}
-	c := usersfile.User{
-		ID: take(u.ID), Email: take(u.Email), FirstName: take(u.FirstName), LastName: take(u.LastName),
-		Status: u.Status, ExternalStatus: take(u.ExternalStatus), LastUsedDate: take(u.LastUsedDate),
-	}
-	if len(u.Roles) > 0 {
-		c.Roles = make([]string, len(u.Roles))
-		for i, r := range u.Roles {
-			c.Roles[i] = take(r)
-		}
-	}
-	return c
-}
-
-// merge folds another row of the same person into user i: roles unite, the latest
-// date wins, active wins over deleted, and differing names or ids are reported.
-func (m *merger) merge(i int32, u *usersfile.User, line int) {
-	p := &m.users[i]
-	m.conflict(i, "id", &p.ID, u.ID, line)
-	m.conflict(i, "firstName", &p.FirstName, u.FirstName, line)
-	m.conflict(i, "lastName", &p.LastName, u.LastName, line)
-	if p.Status == usersfile.StatusDeleted && u.Status == usersfile.StatusActive {
-		p.Status, p.ExternalStatus = u.Status, strings.Clone(u.ExternalStatus)
-	} else if p.ExternalStatus == "" && p.Status == u.Status {
-		p.ExternalStatus = strings.Clone(u.ExternalStatus)
-	}
-	if u.LastUsedDate > p.LastUsedDate {
-		p.LastUsedDate = strings.Clone(u.LastUsedDate)
-	}
-	for _, r := range u.Roles {
-		if !slices.Contains(p.Roles, r) {
-			p.Roles = append(p.Roles, strings.Clone(r))
-		}
-	}
-}
-
-// maxWarnings caps the conflicts kept, so that an export with one systematic problem
-// does not keep a message per row.
-const maxWarnings = 100
-
-func (m *merger) conflict(i int32, field string, have *string, got string, line int) {
-	switch {
-	case got == "" || *have == got:
-	case *have == "":
-		*have = strings.Clone(got)
-	case len(m.warnings) < maxWarnings:
-		pos := Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
-		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", m.users[i].Email, field, got, *have, m.lines[i], *have))
-	}
-}
-
-// licenseRank orders license statuses for merging: any explicit status beats none, and
-// active beats inactive beats deleted.
-func licenseRank(s string) int {
-	switch s {
-	case usersfile.LicenseStatusActive:
-		return 3
-	case usersfile.LicenseStatusInactive:
-		return 2
-	case usersfile.LicenseStatusDeleted:
-		return 1
-	}
-	return 0
-}
-
-// file builds the users file, in the order usersfile.File.Sort gives: users by email
-// (normalised, so lowercase and unique), licenses by name, each license's users by
-// email, roles by name. Users are sorted once, in place; the seats follow their users,
-// so each license's users come out in order with no sort of their own.
-func (m *merger) file() (*usersfile.File, []error) {
-	sort.Sort(byEmail{m})
-	m.index = nil
-	holders := make([][]usersfile.LicenseUser, len(m.names))
-	for i := range m.users {
-		u := &m.users[i]
-		slices.Sort(u.Roles)
-		u.Roles = slices.Compact(u.Roles)
-		for _, s := range m.seats[i] {
-			if s.status == "" {
-				// A seat without its own status follows its holder's.
-				s.status = usersfile.LicenseStatusActive
-				if u.Status == usersfile.StatusDeleted {
-					s.status = usersfile.LicenseStatusDeleted
-				}
-			}
-			holders[s.license] = append(holders[s.license], usersfile.LicenseUser{Email: u.Email, LicenseStatus: s.status, LastUsedDate: s.lastUsedDate})
-		}
-		m.seats[i] = nil
-	}
-	f := &usersfile.File{Users: m.users}
-	for id, name := range m.names {
-		l := usersfile.License{Name: name, Users: holders[id]}
-		if l.Users == nil {
-			l.Users = []usersfile.LicenseUser{}
-		}
-		if info, ok := m.p.Mapping.Catalog[name]; ok {
-			l.PricePerUser, l.UnassignedAmount = info.PricePerUser, info.UnassignedAmount
-		}
-		f.Licenses = append(f.Licenses, l)
-	}
-	slices.SortFunc(f.Licenses, func(a, b usersfile.License) int { return strings.Compare(a.Name, b.Name) })
-	return f, m.warnings
-}
-
-// byEmail sorts a merger's users, and their parallel slices with them, by email.
-type byEmail struct{ m *merger }
-
-func (s byEmail) Len() int           { return len(s.m.users) }
-func (s byEmail) Less(i, j int) bool { return s.m.users[i].Email < s.m.users[j].Email }
-func (s byEmail) Swap(i, j int) {
-	m := s.m
-	m.users[i], m.users[j] = m.users[j], m.users[i]
-	m.lines[i], m.lines[j] = m.lines[j], m.lines[i]
-	m.seats[i], m.seats[j] = m.seats[j], m.seats[i]
 }
 
 // unassignedAmounts computes the unassigned seats that the catalog takes from another
 // export, once, now that the file's licenses are known.
-func (p *Program) unassignedAmounts(f *usersfile.File) error {
+func (p *Program) unassignedAmounts(licenses []license) error {
 	if len(p.unassigned) == 0 {
 		return nil
 	}
 	ev := p.NewEvaluator()
-	for i := range f.Licenses {
-		l := &f.Licenses[i]
-		ce := p.unassigned[l.Name]
+	for i := range licenses {
+		l := &licenses[i]
+		ce := p.unassigned[l.name]
 		if ce == nil {
 			continue
 		}
@@ -505,7 +319,7 @@ func (p *Program) unassignedAmounts(f *usersfile.File) error {
 		if err != nil {
 			return &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)}
 		}
-		l.UnassignedAmount = &n
+		l.unassignedAmount = &n
 	}
 	return nil
 }

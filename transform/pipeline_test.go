@@ -54,43 +54,56 @@ licenses:
 // records are merged in input order.
 func TestRunWorkers(t *testing.T) {
 	type outcome struct {
-		Result *Result
-		Errs   []string
-		Warn   []string
-		Err    string
+		Stats   Stats
+		File    *usersfile.File
+		Encoded string // Result.Encode's bytes
+		Errs    []string
+		Warn    []string
+		Err     string
 	}
 	runWith := func(workers int, opt Options) outcome {
 		in := bigRows(3000)
 		p := compile(t, bigMapping, in)
 		opt.Workers = workers
 		res, err := p.Run(in, opt)
-		o := outcome{Result: res}
+		var o outcome
 		if err != nil {
 			o.Err = err.Error()
 		}
 		if res != nil {
+			o.Stats, o.File = res.Stats, res.File()
+			if o.File != nil {
+				var b bytes.Buffer
+				if err := res.Encode(&b); err != nil {
+					t.Fatal(err)
+				}
+				o.Encoded = b.String()
+			}
 			for _, e := range res.Errors {
 				o.Errs = append(o.Errs, e.Error())
 			}
 			for _, w := range res.Warnings {
 				o.Warn = append(o.Warn, w.Error())
 			}
-			res.Errors, res.Warnings = nil, nil
 		}
 		return o
 	}
 	for _, opt := range []Options{{OnError: Skip, MaxErrors: 10000}, {OnError: Fail, MaxErrors: 50}} {
 		want := runWith(1, opt)
-		if want.Result.Stats.Rows == 0 {
+		if want.Stats.Rows == 0 {
 			t.Fatal("nothing was read")
 		}
-		if f := want.Result.File; f != nil {
+		if f := want.File; f != nil {
 			if vs := f.Validate(); len(vs) > 0 {
 				t.Errorf("the users file is not valid: %v", vs)
 			}
-			// The merger sorts as usersfile does: sorting again changes nothing.
+			// Encode writes what File holds, and the merger sorts as usersfile does:
+			// sorting again changes nothing.
 			var before, after bytes.Buffer
 			usersfile.Encode(&before, f)
+			if before.String() != want.Encoded {
+				t.Errorf("Result.Encode and usersfile.Encode of Result.File differ")
+			}
 			f.Sort()
 			usersfile.Encode(&after, f)
 			if before.String() != after.String() {

@@ -40,7 +40,6 @@ import (
 
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
-	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // Targets, as ratios measured in the same run.
@@ -455,7 +454,7 @@ func profile(mappingPath, exportPath, out string) error {
 	if err != nil {
 		return err
 	}
-	return usersfile.Encode(io.Discard, res.File)
+	return res.Encode(io.Discard)
 }
 
 func cpuModel() string {

@@ -23,7 +23,6 @@ import (
 
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
-	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 const mapping = `version: 1
@@ -202,7 +201,7 @@ func convert(path string) error {
 	if err != nil {
 		return err
 	}
-	return usersfile.Encode(io.Discard, res.File)
+	return res.Encode(io.Discard)
 }
 
 func generate(path string, n int) error {

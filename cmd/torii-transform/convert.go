@@ -17,7 +17,6 @@ import (
 
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
-	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
 )
 
@@ -130,7 +129,7 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return usersfile.Encode(w, res.File) }
+	write := res.Encode
 	if f.output == "" {
 		if err := write(c.stdout); err != nil {
 			return err
@@ -142,7 +141,7 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 		c.summary(in, res, f.output, time.Since(started))
 	}
 	if baseline != nil {
-		return c.printDiffSummary(f.diff, baseline, res.File)
+		return c.printDiffSummary(f.diff, baseline, res.File())
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 	if err != nil {
 		return nil, err
 	}
-	return res.File, nil
+	return res.File(), nil
 }
 
 // isTerminal reports whether w is a terminal that accepts colour: not when NO_COLOR is set

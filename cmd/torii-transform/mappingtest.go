@@ -182,7 +182,7 @@ func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir strin
 		return fmt.Errorf("want: %v", err)
 	}
 	var gotData bytes.Buffer
-	if err := usersfile.Encode(&gotData, res.File); err != nil {
+	if err := res.Encode(&gotData); err != nil {
 		return err
 	}
 	if bytes.Equal(gotData.Bytes(), wantData) {
@@ -193,7 +193,7 @@ func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir strin
 		return fmt.Errorf("want %s:%v", t.Want, err)
 	}
 	var diff bytes.Buffer
-	d := usersfile.Compare(want, res.File)
+	d := usersfile.Compare(want, res.File())
 	if d.Empty() {
 		return fmt.Errorf("the users file has the same content as %s but not the same bytes; write it as convert does", t.Want)
 	}

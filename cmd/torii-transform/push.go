@@ -274,7 +274,7 @@ func (c *cli) pushData(cmd *cobra.Command, f *pushFlags, inputName string) ([]by
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := usersfile.Encode(&b, res.File); err != nil {
+	if err := res.Encode(&b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -1,0 +1,336 @@
+package transform
+
+import (
+	"encoding/binary"
+	"slices"
+	"strings"
+
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// merger unites the rows of each person, keyed by email, and the seats of each license.
+// Memory grows with users and seats, not rows, and stays well under the size of the users
+// file: each user is a small fixed entry whose own text (email, id, names) is one
+// allocation; the values that many users share (statuses, dates, sets of roles) are
+// interned; users and seats live in blocks that never move, so that growing them copies
+// nothing. The file is written from these entries (see Result.Encode), never built whole.
+type merger struct {
+	p        *Program
+	index    map[string]int32 // email → user
+	users    blocks[muser]
+	seats    blocks[seat]
+	strs     interner // statuses, external statuses, dates
+	roles    roleSets
+	licenses interner // names; a license's id is its symbol
+	warnings []error
+	scratch  []string
+
+	// Set by finish.
+	order []int32   // users by email
+	out   []license // licenses by name
+}
+
+// muser is a merged user.
+type muser struct {
+	email, id, firstName, lastName       string // one allocation, until a later row fills a blank
+	status, externalStatus, lastUsedDate sym
+	roles                                int32 // a set in merger.roles
+	seats                                int32 // the user's latest seat, or -1; seat.next leads to the others
+	line                                 int32 // the user's first record, for conflict messages
+}
+
+// seat is a user's seat of a license.
+type seat struct {
+	user, next           int32 // its holder; the holder's previous seat, or -1
+	license              sym
+	status, lastUsedDate sym
+}
+
+// license is a license of the finished file.
+type license struct {
+	name                           string
+	pricePerUser, unassignedAmount *int64
+	seats                          []int32 // in their holders' order
+}
+
+func newMerger(p *Program) *merger {
+	m := &merger{p: p, index: map[string]int32{}, strs: newInterner(), roles: newRoleSets(), licenses: newInterner()}
+	// A license is in the file when a row grants it, or when the catalog declares it: its
+	// price and unassigned seats matter even when nobody holds it. A rule that grants
+	// nothing in this export adds nothing, since its column may not even be in it.
+	for name := range p.Mapping.Catalog {
+		m.licenses.id(name)
+	}
+	return m
+}
+
+func (m *merger) add(r *rowResult) {
+	u := &r.user
+	i, ok := m.index[u.Email]
+	if ok {
+		m.merge(i, u, r.line)
+	} else {
+		i = m.newUser(u, r.line)
+	}
+	for _, g := range r.grants {
+		m.grant(i, &g)
+	}
+}
+
+// newUser adds u with text of its own: values read from an export share their record's
+// memory, which a kept substring would keep whole.
+func (m *merger) newUser(u *usersfile.User, line int) int32 {
+	var b strings.Builder
+	b.Grow(len(u.Email) + len(u.ID) + len(u.FirstName) + len(u.LastName))
+	take := func(s string) string {
+		start := b.Len()
+		b.WriteString(s)
+		return b.String()[start:]
+	}
+	i := m.users.add(muser{
+		email: take(u.Email), id: take(u.ID), firstName: take(u.FirstName), lastName: take(u.LastName),
+		status: m.strs.id(u.Status), externalStatus: m.strs.id(u.ExternalStatus), lastUsedDate: m.strs.id(u.LastUsedDate),
+		roles: m.roleSet(nil, u.Roles), seats: -1, line: int32(line),
+	})
+	m.index[m.users.at(i).email] = i
+	return i
+}
+
+// merge folds another row of the same person into user i: roles unite, the latest
+// date wins, active wins over deleted, and differing names or ids are reported.
+func (m *merger) merge(i int32, u *usersfile.User, line int) {
+	p := m.users.at(i)
+	m.conflict(p, "id", &p.id, u.ID, line)
+	m.conflict(p, "firstName", &p.firstName, u.FirstName, line)
+	m.conflict(p, "lastName", &p.lastName, u.LastName, line)
+	status := m.strs.str(p.status)
+	if status == usersfile.StatusDeleted && u.Status == usersfile.StatusActive {
+		p.status, p.externalStatus = m.strs.id(u.Status), m.strs.id(u.ExternalStatus)
+	} else if p.externalStatus == 0 && status == u.Status {
+		p.externalStatus = m.strs.id(u.ExternalStatus)
+	}
+	if u.LastUsedDate > m.strs.str(p.lastUsedDate) {
+		p.lastUsedDate = m.strs.id(u.LastUsedDate)
+	}
+	if have := m.roles.sets[p.roles]; !containsAll(have, u.Roles) {
+		p.roles = m.roleSet(have, u.Roles)
+	}
+}
+
+func containsAll(set, s []string) bool {
+	for _, v := range s {
+		if !slices.Contains(set, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// roleSet returns the set of the roles in have and more.
+func (m *merger) roleSet(have, more []string) int32 {
+	if len(have)+len(more) == 0 {
+		return 0
+	}
+	s := append(append(m.scratch[:0], have...), more...)
+	slices.Sort(s)
+	m.scratch = slices.Compact(s)
+	return m.roles.id(m.scratch)
+}
+
+// maxWarnings caps the conflicts kept, so that an export with one systematic problem
+// does not keep a message per row.
+const maxWarnings = 100
+
+func (m *merger) conflict(p *muser, field string, have *string, got string, line int) {
+	switch {
+	case got == "" || *have == got:
+	case *have == "":
+		*have = strings.Clone(got)
+	case len(m.warnings) < maxWarnings:
+		pos := Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
+		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.email, field, got, *have, p.line, *have))
+	}
+}
+
+// grant gives user i a seat of g's license, or folds g into the seat the user has: the
+// strongest status and the latest date win.
+func (m *merger) grant(i int32, g *grant) {
+	id := m.licenses.id(g.name)
+	u := m.users.at(i)
+	for k := u.seats; k >= 0; {
+		s := m.seats.at(k)
+		if s.license != id {
+			k = s.next
+			continue
+		}
+		if licenseRank(g.status) > licenseRank(m.strs.str(s.status)) {
+			s.status = m.strs.id(g.status)
+		}
+		if g.lastUsedDate > m.strs.str(s.lastUsedDate) {
+			s.lastUsedDate = m.strs.id(g.lastUsedDate)
+		}
+		return
+	}
+	u.seats = m.seats.add(seat{user: i, next: u.seats, license: id, status: m.strs.id(g.status), lastUsedDate: m.strs.id(g.lastUsedDate)})
+}
+
+// licenseRank orders license statuses for merging: any explicit status beats none, and
+// active beats inactive beats deleted.
+func licenseRank(s string) int {
+	switch s {
+	case usersfile.LicenseStatusActive:
+		return 3
+	case usersfile.LicenseStatusInactive:
+		return 2
+	case usersfile.LicenseStatusDeleted:
+		return 1
+	}
+	return 0
+}
+
+// finish puts the users and licenses in the order usersfile.File.Sort gives: users by
+// email (normalised, so lowercase and unique), licenses by name, each license's users by
+// email, roles by name (role sets are sorted). The seats follow their users, so each
+// license's users come out in order with no sort of their own.
+func (m *merger) finish() {
+	m.index = nil
+	m.order = make([]int32, m.users.len())
+	for i := range m.order {
+		m.order[i] = int32(i)
+	}
+	slices.SortFunc(m.order, func(a, b int32) int { return strings.Compare(m.users.at(a).email, m.users.at(b).email) })
+
+	counts := make([]int, len(m.licenses.strs))
+	for k := range m.seats.len() {
+		counts[m.seats.at(int32(k)).license]++
+	}
+	seats := make([][]int32, len(m.licenses.strs))
+	for id, n := range counts {
+		seats[id] = make([]int32, 0, n)
+	}
+	for _, i := range m.order {
+		for k := m.users.at(i).seats; k >= 0; k = m.seats.at(k).next {
+			s := m.seats.at(k)
+			seats[s.license] = append(seats[s.license], k)
+		}
+	}
+	for id, name := range m.licenses.strs[1:] {
+		l := license{name: name, seats: seats[id+1]}
+		if info, ok := m.p.Mapping.Catalog[name]; ok {
+			l.pricePerUser, l.unassignedAmount = info.PricePerUser, info.UnassignedAmount
+		}
+		m.out = append(m.out, l)
+	}
+	slices.SortFunc(m.out, func(a, b license) int { return strings.Compare(a.name, b.name) })
+}
+
+// The finished merger is a usersfile.Source.
+
+func (m *merger) Len() (users, licenses int) { return len(m.order), len(m.out) }
+
+func (m *merger) User(i int, u *usersfile.User) {
+	p := m.users.at(m.order[i])
+	*u = usersfile.User{
+		ID: p.id, Email: p.email, FirstName: p.firstName, LastName: p.lastName,
+		Status: m.strs.str(p.status), ExternalStatus: m.strs.str(p.externalStatus),
+		Roles: m.roles.sets[p.roles], LastUsedDate: m.strs.str(p.lastUsedDate),
+	}
+}
+
+func (m *merger) License(i int, l *usersfile.License) int {
+	o := &m.out[i]
+	*l = usersfile.License{Name: o.name, PricePerUser: o.pricePerUser, UnassignedAmount: o.unassignedAmount}
+	return len(o.seats)
+}
+
+func (m *merger) LicenseUser(i, j int, u *usersfile.LicenseUser) {
+	s := m.seats.at(m.out[i].seats[j])
+	holder := m.users.at(s.user)
+	status := m.strs.str(s.status)
+	if status == "" {
+		// A seat without its own status follows its holder's.
+		status = usersfile.LicenseStatusActive
+		if m.strs.str(holder.status) == usersfile.StatusDeleted {
+			status = usersfile.LicenseStatusDeleted
+		}
+	}
+	*u = usersfile.LicenseUser{Email: holder.email, LicenseStatus: status, LastUsedDate: m.strs.str(s.lastUsedDate)}
+}
+
+// blockSize is how many entries a block of a blocks list holds.
+const blockSize = 4096
+
+// blocks is an append-only list kept in fixed blocks: growing it never copies what it
+// holds, and pointers to its entries stay valid.
+type blocks[T any] struct {
+	b [][]T
+	n int
+}
+
+func (l *blocks[T]) add(v T) int32 {
+	if l.n%blockSize == 0 {
+		l.b = append(l.b, make([]T, 0, blockSize))
+	}
+	last := &l.b[len(l.b)-1]
+	*last = append(*last, v)
+	l.n++
+	return int32(l.n - 1)
+}
+
+func (l *blocks[T]) at(i int32) *T { return &l.b[i/blockSize][i%blockSize] }
+func (l *blocks[T]) len() int      { return l.n }
+
+// sym is an interned string: 0 is "".
+type sym uint32
+
+// interner keeps one copy of each distinct string, for values that many users share.
+type interner struct {
+	ids  map[string]sym
+	strs []string
+}
+
+func newInterner() interner { return interner{ids: map[string]sym{"": 0}, strs: []string{""}} }
+
+func (t *interner) id(s string) sym {
+	if s == "" {
+		return 0
+	}
+	if id, ok := t.ids[s]; ok {
+		return id
+	}
+	s = strings.Clone(s)
+	id := sym(len(t.strs))
+	t.ids[s] = id
+	t.strs = append(t.strs, s)
+	return id
+}
+
+func (t *interner) str(id sym) string { return t.strs[id] }
+
+// roleSets interns sets of roles, sorted: most users share one of a few.
+type roleSets struct {
+	ids  map[string]int32 // each role's length and bytes, one after another
+	sets [][]string       // 0 is the empty set
+	key  []byte
+}
+
+func newRoleSets() roleSets { return roleSets{ids: map[string]int32{}, sets: [][]string{nil}} }
+
+// id returns the id of the set of roles, which must be sorted and without repeats.
+func (t *roleSets) id(roles []string) int32 {
+	t.key = t.key[:0]
+	for _, r := range roles {
+		t.key = append(binary.AppendUvarint(t.key, uint64(len(r))), r...)
+	}
+	if id, ok := t.ids[string(t.key)]; ok {
+		return id
+	}
+	set := make([]string, len(roles))
+	for i, r := range roles {
+		set[i] = strings.Clone(r)
+	}
+	id := int32(len(t.sets))
+	t.ids[string(t.key)] = id
+	t.sets = append(t.sets, set)
+	return id
+}

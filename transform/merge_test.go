@@ -1,0 +1,87 @@
+package transform
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/torii-transform/torii-transform/usersfile"
+)
+
+// TestMergeSharedValues checks that values many users share (role sets, statuses, dates)
+// stay each user's own: a change to one user's never shows in another's.
+func TestMergeSharedValues(t *testing.T) {
+	in := newRows("email,role,plan,seen,state",
+		"a@example.com,X,Pro,2025-01-01,",
+		"b@example.com,X,Pro,2025-01-01,",
+		"b@example.com,Y,Pro,2025-02-01,off",
+		"a@example.com,,Pro,,",
+		"c@example.com,Y,Pro,2025-01-01,",
+		"c@example.com,X,,,",
+		"c@example.com,X,,,",
+	)
+	p := compile(t, `version: 1
+user:
+  email: row.email
+  roles: row.role
+  lastUsedDate: date(row.seen)
+licenses:
+  - names: row.plan
+    lastUsedDate: date(row.seen)
+    status: 'row.state == "off" ? "inactive" : ""'
+`, in)
+	res, err := p.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err, res.Errors)
+	}
+	want := &usersfile.File{
+		Users: []usersfile.User{
+			{Email: "a@example.com", Status: "active", Roles: []string{"X"}, LastUsedDate: "2025-01-01"},
+			{Email: "b@example.com", Status: "active", Roles: []string{"X", "Y"}, LastUsedDate: "2025-02-01"},
+			{Email: "c@example.com", Status: "active", Roles: []string{"X", "Y"}, LastUsedDate: "2025-01-01"},
+		},
+		Licenses: []usersfile.License{{Name: "Pro", Users: []usersfile.LicenseUser{
+			{Email: "a@example.com", LicenseStatus: "active", LastUsedDate: "2025-01-01"},
+			{Email: "b@example.com", LicenseStatus: "inactive", LastUsedDate: "2025-02-01"},
+			{Email: "c@example.com", LicenseStatus: "active", LastUsedDate: "2025-01-01"},
+		}}},
+	}
+	f := res.File()
+	if diff := cmp.Diff(want, f); diff != "" {
+		t.Fatalf("file (-want +got):\n%s", diff)
+	}
+
+	// File hands out copies: changing one changes neither the next nor what Encode writes.
+	f.Users[0].Roles[0] = "changed"
+	if got := res.File().Users[0].Roles[0]; got != "X" {
+		t.Errorf("a change to one File's roles shows in the next: %q", got)
+	}
+	var b bytes.Buffer
+	if err := res.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	usersfile.Encode(&w, want)
+	if b.String() != w.String() {
+		t.Errorf("Encode (-want +got):\n%s", cmp.Diff(w.String(), b.String()))
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	var l blocks[int]
+	var first *int
+	for i := range 3*blockSize + 5 {
+		if got := l.add(i * 2); got != int32(i) {
+			t.Fatalf("add returned %d, want %d", got, i)
+		}
+		if i == 0 {
+			first = l.at(0)
+		}
+	}
+	if l.len() != 3*blockSize+5 || *l.at(blockSize + 1) != 2*(blockSize+1) || *l.at(int32(l.len() - 1)) != 2*(l.len()-1) {
+		t.Errorf("blocks lost entries")
+	}
+	if first != l.at(0) {
+		t.Errorf("an entry moved as the list grew")
+	}
+}

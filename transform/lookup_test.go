@@ -128,7 +128,8 @@ user:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []string{res.File().Users[0].ID + " " + res.File().Users[0].Status, res.File().Users[1].ID + " " + res.File().Users[1].Status}
+	users := res.File().Users
+	got := []string{users[0].ID + " " + users[0].Status, users[1].ID + " " + users[1].Status}
 	if diff := cmp.Diff([]string{"0042 active", "7 deleted"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

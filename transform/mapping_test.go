@@ -301,8 +301,8 @@ user:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stats.Rejected != 2 || len(res.File().Users) != 2 {
-		t.Errorf("skip: rejected %d, users %d; want 2 and 2", res.Stats.Rejected, len(res.File().Users))
+	if users := res.File().Users; res.Stats.Rejected != 2 || len(users) != 2 {
+		t.Errorf("skip: rejected %d, users %d; want 2 and 2", res.Stats.Rejected, len(users))
 	}
 
 	// MaxErrors caps what is kept; with Fail, reading stops there.
@@ -413,8 +413,11 @@ func TestOptionalColumns(t *testing.T) {
 		t.Errorf("Columns() = %q: a row?. column is not required", cols)
 	}
 	res, err := p.Run(in, Options{})
-	if err != nil || res.File().Users[0].FirstName != "" || res.File().Users[0].ExternalStatus != "lacks" {
-		t.Errorf("%+v, %v", res.File().Users, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := res.File().Users[0]; u.FirstName != "" || u.ExternalStatus != "lacks" {
+		t.Errorf("%+v", u)
 	}
 }
 

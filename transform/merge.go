@@ -19,7 +19,7 @@ type merger struct {
 	index    map[string]int32 // email → user
 	users    blocks[muser]
 	seats    blocks[seat]
-	strs     interner // statuses, external statuses, dates
+	strs     interner // statuses, external statuses, dates: an export has few of each
 	roles    roleSets
 	licenses interner // names; a license's id is its symbol
 	warnings []error
@@ -72,8 +72,8 @@ func (m *merger) add(r *rowResult) {
 	} else {
 		i = m.newUser(u, r.line)
 	}
-	for _, g := range r.grants {
-		m.grant(i, &g)
+	for k := range r.grants {
+		m.grant(i, &r.grants[k])
 	}
 }
 
@@ -214,7 +214,7 @@ func (m *merger) finish() {
 			seats[s.license] = append(seats[s.license], k)
 		}
 	}
-	for id, name := range m.licenses.strs[1:] {
+	for id, name := range m.licenses.strs[1:] { // 0 is "", which no license is named
 		l := license{name: name, seats: seats[id+1]}
 		if info, ok := m.p.Mapping.Catalog[name]; ok {
 			l.pricePerUser, l.unassignedAmount = info.PricePerUser, info.UnassignedAmount
@@ -222,9 +222,15 @@ func (m *merger) finish() {
 		m.out = append(m.out, l)
 	}
 	slices.SortFunc(m.out, func(a, b license) int { return strings.Compare(a.name, b.name) })
+
+	// What only merging needed goes, along with the records it may still point into.
+	m.p, m.scratch = nil, nil
+	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
 }
 
-// The finished merger is a usersfile.Source.
+// A finished merger hands out the users file. Its methods only read, so the encoder may
+// call them from several goroutines.
+var _ usersfile.Source = (*merger)(nil)
 
 func (m *merger) Len() (users, licenses int) { return len(m.order), len(m.out) }
 

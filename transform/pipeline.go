@@ -58,34 +58,34 @@ type Result struct {
 	Stats    Stats
 	Errors   []*RowError // the first Options.MaxErrors row errors
 	Warnings []error     // merge conflicts: the same person with different names or ids
-	users    *merger     // the merged users, unless a row or the reader failed the run
+	merged   *merger     // the users file, when Run succeeded
 }
 
-// File builds the users file in memory, sorted, or returns nil when the run failed. Each
-// call builds a new one. To write a large file, Encode takes far less memory.
+// File builds the users file in memory, sorted, or returns nil when Run failed. Each call
+// builds a new one. To write a large file, Encode takes far less memory.
 func (r *Result) File() *usersfile.File {
-	if r.users == nil {
+	if r.merged == nil {
 		return nil
 	}
-	return usersfile.Collect(r.users)
+	return usersfile.Collect(r.merged)
 }
 
 // Encode writes the users file to w, the same bytes as usersfile.Encode writes File(),
 // without building it.
 func (r *Result) Encode(w io.Writer) error {
-	if r.users == nil {
-		return errors.New("encode users file: the run failed")
+	if r.merged == nil {
+		return errors.New("encode users file: the conversion failed")
 	}
-	return usersfile.EncodeSource(w, r.users)
+	return usersfile.EncodeSource(w, r.merged)
 }
 
 // ErrRejected is returned (wrapped) when records failed and Options.OnError is Fail.
 var ErrRejected = errors.New("rows could not be converted")
 
-// Run reads every record from r, evaluates the mapping, merges rows of the same person
-// and returns the users file, sorted. With Fail, any row error makes Run return the
-// Result (for the error report) together with ErrRejected. Errors from the reader stop
-// the run at once.
+// Run reads every record from r, evaluates the mapping and merges rows of the same
+// person into the users file, sorted, which the Result writes (Encode) or builds (File).
+// With Fail, any row error makes Run return the Result (for the error report) together
+// with ErrRejected. Errors from the reader stop the run at once.
 //
 // Records are evaluated on Options.Workers goroutines, each with its own Evaluator, and
 // merged in input order, so the result is the same, byte for byte, whatever the number
@@ -134,8 +134,8 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 	if res.Stats.Rejected > 0 && opt.OnError == Fail {
 		return res, ErrRejected
 	}
+	res.Warnings = m.warnings
 	m.finish()
-	res.users, res.Warnings = m, m.warnings
 	if err := p.unassignedAmounts(m.out); err != nil {
 		return res, err
 	}
@@ -145,6 +145,7 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 	}
 	// The file is valid by construction: emails are normalised and merged, statuses
 	// and dates checked field by field, license names never empty.
+	res.merged = m
 	return res, nil
 }
 

@@ -28,11 +28,11 @@ func Encode(w io.Writer, f *File) error {
 type Source interface {
 	// Len returns how many users and licenses the file has.
 	Len() (users, licenses int)
-	// User sets *u to the i-th user. The strings and the Roles slice it sets may be shared
-	// with the Source: they are read, never changed.
+	// User sets *u to the i-th user. The Roles slice it sets may be the Source's own:
+	// callers must not change it.
 	User(i int, u *User)
-	// License sets *l to the i-th license, except for l.Users, and returns how many users
-	// hold it.
+	// License sets *l to the i-th license, with l.Users nil, and returns how many users
+	// hold it. The prices it sets may be the Source's own: callers must not change them.
 	License(i int, l *License) (holders int)
 	// LicenseUser sets *u to the j-th holder of the i-th license.
 	LicenseUser(i, j int, u *LicenseUser)
@@ -73,7 +73,8 @@ func EncodeSource(w io.Writer, s Source) error {
 	return e.err
 }
 
-// Collect builds the File that s hands out, with roles of its own.
+// Collect builds the File that s hands out. Its users' roles are its own; its licenses'
+// prices may be shared with s. A license that nobody holds has nil Users.
 func Collect(s Source) *File {
 	users, licenses := s.Len()
 	f := &File{Users: make([]User, users)}

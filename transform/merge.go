@@ -1,9 +1,12 @@
 package transform
 
 import (
+	"cmp"
 	"encoding/binary"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/torii-transform/torii-transform/usersfile"
 )
@@ -194,11 +197,7 @@ func licenseRank(s string) int {
 // license's users come out in order with no sort of their own.
 func (m *merger) finish() {
 	m.index = nil
-	m.order = make([]int32, m.users.len())
-	for i := range m.order {
-		m.order[i] = int32(i)
-	}
-	slices.SortFunc(m.order, func(a, b int32) int { return strings.Compare(m.users.at(a).email, m.users.at(b).email) })
+	m.order = m.byEmail(runtime.GOMAXPROCS(0))
 
 	counts := make([]int, len(m.licenses.strs))
 	for k := range m.seats.len() {
@@ -226,6 +225,60 @@ func (m *merger) finish() {
 	// What only merging needed goes, along with the records it may still point into.
 	m.p, m.scratch = nil, nil
 	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
+}
+
+// byEmail returns the users' indexes in their emails' order. It sorts keys that hold
+// each email's first bytes, so that most comparisons read no email at all, in up to
+// parts parts at once.
+func (m *merger) byEmail(parts int) []int32 {
+	keys := make([]emailKey, m.users.len())
+	for i := range keys {
+		email := m.users.at(int32(i)).email
+		var b [8]byte
+		copy(b[:], email)
+		keys[i] = emailKey{prefix: binary.BigEndian.Uint64(b[:]), email: email, user: int32(i)}
+	}
+	sortParallel(keys, compareEmailKeys, parts)
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.user
+	}
+	return order
+}
+
+type emailKey struct {
+	prefix uint64 // the email's first 8 bytes, big-endian, zero-padded: ordered as the emails are
+	email  string
+	user   int32
+}
+
+func compareEmailKeys(a, b emailKey) int {
+	return cmp.Or(cmp.Compare(a.prefix, b.prefix), strings.Compare(a.email, b.email))
+}
+
+// sortParallel sorts s on up to parts goroutines: it sorts the halves at once and merges
+// them. compare must be a total order, so that the result is the one slices.SortFunc gives.
+func sortParallel[T any](s []T, compare func(a, b T) int, parts int) {
+	if parts < 2 || len(s) < 1<<14 {
+		slices.SortFunc(s, compare)
+		return
+	}
+	mid := len(s) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { sortParallel(s[:mid], compare, parts/2) })
+	sortParallel(s[mid:], compare, parts-parts/2)
+	wg.Wait()
+	merged := make([]T, 0, len(s))
+	a, b := s[:mid], s[mid:]
+	for len(a) > 0 && len(b) > 0 {
+		if compare(a[0], b[0]) <= 0 {
+			merged, a = append(merged, a[0]), a[1:]
+		} else {
+			merged, b = append(merged, b[0]), b[1:]
+		}
+	}
+	merged = append(append(merged, a...), b...)
+	copy(s, merged)
 }
 
 // A finished merger hands out the users file. Its methods only read, so the encoder may

@@ -2,6 +2,9 @@ package transform
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,5 +86,32 @@ func TestBlocks(t *testing.T) {
 	}
 	if first != l.at(0) {
 		t.Errorf("an entry moved as the list grew")
+	}
+}
+
+func TestSortParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	emails := make([]string, 50_000)
+	for i := range emails {
+		// Long shared prefixes, so that the comparison often reads past the 8-byte key.
+		emails[i] = fmt.Sprintf("user.%d@example.com", r.IntN(1_000_000_000))
+	}
+	emails = append(emails, "", "a", "user.1", "user.1\x00", "zzzzzzzzzzzzz")
+	slices.Sort(emails)
+	emails = slices.Compact(emails)
+	want := slices.Clone(emails)
+	for _, parts := range []int{1, 2, 3, 8} {
+		r.Shuffle(len(emails), func(i, j int) { emails[i], emails[j] = emails[j], emails[i] })
+		m := &merger{}
+		for _, e := range emails {
+			m.users.add(muser{email: e})
+		}
+		var got []string
+		for _, i := range m.byEmail(parts) {
+			got = append(got, m.users.at(i).email)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d parts: not in the emails' order", parts)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 )
 
 // Error is an error at a position in a users file. Line and Column are 1-based; Column
@@ -25,11 +26,19 @@ func (e *Error) Unwrap() error { return e.Err }
 // plain integer or does not fit in an int64. It applies no other rule (a file that decodes
 // may still break the rules, such as having no users or a bad email): use Validate for those.
 // Read errors are returned as they are.
+//
+// The File is what encoding/json would decode: null is the zero value, an empty array an
+// empty slice, strings unescaped with invalid UTF-8 replaced.
 func Decode(r io.Reader) (*File, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
+	return DecodeBytes(data)
+}
+
+// DecodeBytes decodes data as Decode does, for data already in memory.
+func DecodeBytes(data []byte) (*File, error) {
 	if err := syntaxError(data); err != nil {
 		return nil, err
 	}
@@ -40,20 +49,156 @@ func Decode(r io.Reader) (*File, error) {
 		line, col := position(data, f.pos)
 		return nil, &Error{Line: line, Column: col, Err: errors.New(Violation{Path: f.path, Message: f.msg}.String())}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber() // no number may pass through float64, should File ever hold an any
-	dec.DisallowUnknownFields()
-	var f File
-	if err := dec.Decode(&f); err != nil {
-		// The checker above lets through nothing that fails here; this is a safety net.
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			line, col := position(data, int(te.Offset))
-			return nil, &Error{Line: line, Column: col, Err: err}
-		}
-		return nil, err
+	return c.decode(), nil
+}
+
+// DecodeValid validates data as Validate does and, when it breaks no rule, decodes it as
+// Decode does. It walks data once to check it and once to decode it, where Validate and
+// then Decode would walk it three times.
+func DecodeValid(data []byte) (*File, []Violation, error) {
+	if err := syntaxError(data); err != nil {
+		return nil, nil, err
 	}
-	return &f, nil
+	c := newChecker(data)
+	c.document()
+	if vs := c.violations(); len(vs) > 0 {
+		return nil, vs, nil
+	}
+	return c.decode(), nil, nil
+}
+
+// decode builds the File from data that the checker walked and found free of fatal
+// findings: every value has its field's type or is null, no field is unknown or repeated,
+// every number is an integer that fits in an int64.
+func (c *checker) decode() *File {
+	var f File
+	c.pos = 0
+	c.ws()
+	c.object(func(key []byte, _ int) {
+		switch string(key) {
+		case "users":
+			f.Users = decodeList(c, c.decodeUser)
+		case "licenses":
+			f.Licenses = decodeList(c, c.decodeLicense)
+		}
+	})
+	return &f
+}
+
+// decodeList decodes an array, or null, decoding each element into its zero value.
+func decodeList[T any](c *checker, elem func(*T)) []T {
+	if c.null() {
+		return nil
+	}
+	s := []T{}
+	c.array(func(int) {
+		var v T
+		elem(&v)
+		s = append(s, v)
+	})
+	return s
+}
+
+func (c *checker) decodeUser(u *User) {
+	if c.null() {
+		return
+	}
+	c.object(func(key []byte, _ int) {
+		switch string(key) {
+		case "id":
+			c.decodeString(&u.ID)
+		case "email":
+			c.decodeString(&u.Email)
+		case "firstName":
+			c.decodeString(&u.FirstName)
+		case "lastName":
+			c.decodeString(&u.LastName)
+		case "status":
+			c.decodeWord(&u.Status, statuses)
+		case "externalStatus":
+			c.decodeString(&u.ExternalStatus)
+		case "roles":
+			u.Roles = decodeList(c, c.decodeString)
+		case "lastUsedDate":
+			c.decodeString(&u.LastUsedDate)
+		}
+	})
+}
+
+func (c *checker) decodeLicense(l *License) {
+	if c.null() {
+		return
+	}
+	c.object(func(key []byte, _ int) {
+		switch string(key) {
+		case "name":
+			c.decodeString(&l.Name)
+		case "pricePerUser":
+			c.decodeInt(&l.PricePerUser)
+		case "unassignedAmount":
+			c.decodeInt(&l.UnassignedAmount)
+		case "users":
+			l.Users = decodeList(c, c.decodeLicenseUser)
+		}
+	})
+}
+
+func (c *checker) decodeLicenseUser(u *LicenseUser) {
+	if c.null() {
+		return
+	}
+	c.object(func(key []byte, _ int) {
+		switch string(key) {
+		case "email":
+			c.decodeString(&u.Email)
+		case "licenseStatus":
+			c.decodeWord(&u.LicenseStatus, licenseStatuses)
+		case "lastUsedDate":
+			c.decodeString(&u.LastUsedDate)
+		}
+	})
+}
+
+// null consumes a null at c.pos and reports whether there was one.
+func (c *checker) null() bool {
+	if c.next() != 'n' {
+		return false
+	}
+	c.skip()
+	return true
+}
+
+func (c *checker) decodeString(dst *string) {
+	if !c.null() {
+		*dst = c.str()
+	}
+}
+
+// decodeWord decodes a string that is usually one of words, sharing the word's memory
+// rather than allocating: a million users have a few statuses between them.
+func (c *checker) decodeWord(dst *string, words []string) {
+	if c.null() {
+		return
+	}
+	s := c.rawString()
+	for _, w := range words {
+		if w == string(s) {
+			*dst = w
+			return
+		}
+	}
+	*dst = string(s)
+}
+
+func (c *checker) decodeInt(dst **int64) {
+	if c.null() {
+		return
+	}
+	n, err := strconv.ParseInt(string(c.number()), 10, 64)
+	if err != nil {
+		panic("usersfile: the checker let through a number that does not fit: " + err.Error())
+	}
+	*dst = &n
 }
 
 // syntaxError returns a positioned error when data is not one JSON value, and nil when it is.

@@ -1,6 +1,8 @@
 package usersfile
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -89,4 +91,119 @@ func TestDecodeReadError(t *testing.T) {
 	if _, err := Decode(iotest.ErrReader(errRead)); !errors.Is(err, errRead) {
 		t.Errorf("Decode(failing reader) = %v, want %v", err, errRead)
 	}
+}
+
+func TestDecodeValid(t *testing.T) {
+	valid, err := os.ReadFile("testdata/valid.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Decode(bytes.NewReader(valid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, vs, err := DecodeValid(valid)
+	if err != nil || vs != nil {
+		t.Fatalf("DecodeValid(valid.json) = %v, %v", vs, err)
+	}
+	if diff := cmp.Diff(want, f); diff != "" {
+		t.Errorf("DecodeValid and Decode differ (-Decode +DecodeValid):\n%s", diff)
+	}
+
+	// Breaking a rule, even one a File can hold, decodes nothing.
+	bad := []byte(`{"users":[{"email":"a@example.com","status":"gone"}]}`)
+	f, vs, err = DecodeValid(bad)
+	if wantVs, _ := Validate(bad); err != nil || f != nil || !cmp.Equal(vs, wantVs) || len(vs) == 0 {
+		t.Errorf("DecodeValid(%s) = %v, %v, %v; want Validate's violations and no file", bad, f, vs, err)
+	}
+	if _, _, err := DecodeValid([]byte(`{"users":`)); err == nil {
+		t.Error("DecodeValid took a truncated file")
+	}
+}
+
+// referenceDecode decodes data with encoding/json, the File that Decode must build.
+func referenceDecode(data []byte) (*File, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	var f File
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// FuzzDecode checks that Decode builds what encoding/json builds from the same data, and
+// that DecodeValid agrees with Validate and Decode.
+func FuzzDecode(f *testing.F) {
+	valid, err := os.ReadFile("testdata/valid.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid)
+	for _, s := range []string{
+		`{"users":[{"email":"bob","id":null,"status":"gone","roles":[null]}],"licenses":[{"name":"","pricePerUser":-5,"unassignedAmount":9007199254740992}]}`,
+		`{"users":null,"licenses":[null,{"users":[null,{"email":"a\u0040b.co","licenseStatus":"active"}]}]}`,
+		`{"users":[],"licenses":[]}`, `{"users":[{"email":"x\ud800y","roles":[],"lastUsedDate":null}]}`,
+		`{"us\u0065rs":[{"email":"\"q\"@b.co","status":"active","externalStatus":"\t"}]}`,
+		"{\"users\":[{\"email\":\"\xff@b.co\",\"status\":\"deleted\"}]}",
+		`{"licenses":[{"name":"L","pricePerUser":-0,"unassignedAmount":0}],"users":[{"email":"a@b.co"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(bytes.NewReader(data))
+		if err == nil {
+			want, rerr := referenceDecode(data)
+			if rerr != nil {
+				t.Fatalf("Decode took what encoding/json refuses (%v)", rerr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("Decode and encoding/json differ (-encoding/json +Decode):\n%s", diff)
+			}
+		}
+		file, vs, verr := DecodeValid(data)
+		wantVs, wantErr := Validate(data)
+		if (verr == nil) != (wantErr == nil) || !cmp.Equal(vs, wantVs) {
+			t.Fatalf("DecodeValid: %v, %v; Validate: %v, %v", vs, verr, wantVs, wantErr)
+		}
+		if len(vs) == 0 && verr == nil && !cmp.Equal(file, got) {
+			t.Fatalf("DecodeValid and Decode differ:\n%s", cmp.Diff(got, file))
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, bigFile(100_000)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.Run("Decode", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Decode(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("DecodeValid", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, vs, err := DecodeValid(data); err != nil || vs != nil {
+				b.Fatal(vs, err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := referenceDecode(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -7,7 +7,7 @@
 package main
 
 import (
-	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -63,6 +63,26 @@ func main() {
 	start = time.Now()
 	old, new = decode(oldData), decode(newData)
 	decodeBoth := time.Since(start)
+
+	// What diff and push do: validate and decode in one call.
+	start = time.Now()
+	for _, data := range [][]byte{oldData, newData} {
+		if _, vs, err := usersfile.DecodeValid(data); err != nil || len(vs) > 0 {
+			log.Fatalf("generated file is invalid: %v %v", err, vs)
+		}
+	}
+	decodeValid := time.Since(start)
+	runtime.GC()
+
+	// encoding/json decoding the same files into the same types: the baseline.
+	start = time.Now()
+	for _, data := range [][]byte{oldData, newData} {
+		var f usersfile.File
+		if err := json.Unmarshal(data, &f); err != nil {
+			log.Fatal(err)
+		}
+	}
+	reflectBoth := time.Since(start)
 	oldData, newData = nil, nil
 	runtime.GC()
 
@@ -93,10 +113,12 @@ func main() {
 	s := d.Summary()
 	fmt.Printf("changes: %d (%d removed, %d added, %d deactivated, %d users changed, %d seats removed, %d assigned, %d changed)\n",
 		len(d.Changes), s.UsersRemoved, s.UsersAdded, s.Deactivated, s.UsersChanged, s.SeatsRemoved, s.SeatsAssigned, s.SeatsChanged)
-	fmt.Printf("validate both: %v\n", validate.Round(time.Millisecond))
-	fmt.Printf("decode both:   %v\n", decodeBoth.Round(time.Millisecond))
-	fmt.Printf("compare:       %v (%.2f× decoding both)\n", compare.Round(time.Millisecond), compare.Seconds()/decodeBoth.Seconds())
-	fmt.Printf("write JSON:    %v\n", render.Round(time.Millisecond))
+	fmt.Printf("validate both:              %v\n", validate.Round(time.Millisecond))
+	fmt.Printf("decode both:                %v (%.2f× json.Unmarshal)\n", decodeBoth.Round(time.Millisecond), decodeBoth.Seconds()/reflectBoth.Seconds())
+	fmt.Printf("DecodeValid both:           %v (%.2f× json.Unmarshal)\n", decodeValid.Round(time.Millisecond), decodeValid.Seconds()/reflectBoth.Seconds())
+	fmt.Printf("json.Unmarshal both:        %v\n", reflectBoth.Round(time.Millisecond))
+	fmt.Printf("compare:                    %v (%.2f× DecodeValid both)\n", compare.Round(time.Millisecond), compare.Seconds()/decodeValid.Seconds())
+	fmt.Printf("write JSON:                 %v\n", render.Round(time.Millisecond))
 	fmt.Printf("compare allocated %s (%d bytes a user of either file)\n", mib(int(allocated)), int(allocated)/(2**n))
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
@@ -126,7 +148,7 @@ func read(path string) []byte {
 }
 
 func decode(data []byte) *usersfile.File {
-	f, err := usersfile.Decode(bytes.NewReader(data))
+	f, err := usersfile.DecodeBytes(data)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -188,7 +188,7 @@ func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir strin
 	if bytes.Equal(gotData.Bytes(), wantData) {
 		return nil
 	}
-	want, err := usersfile.Decode(bytes.NewReader(wantData))
+	want, err := usersfile.DecodeBytes(wantData)
 	if err != nil {
 		return fmt.Errorf("want %s:%v", t.Want, err)
 	}

@@ -300,7 +300,7 @@ func (c *cli) guard(f *pushFlags, g usersfile.Guard, path string, file *usersfil
 		fmt.Fprintf(c.stderr, "torii-transform: no baseline for app account %d yet (first push): nothing to compare with\n", f.appAccount)
 		return nil
 	}
-	old, err := usersfile.Decode(bytes.NewReader(data))
+	old, err := usersfile.DecodeBytes(data)
 	if err != nil {
 		return &transform.Hint{
 			Err:  fmt.Errorf("baseline %s:%v", path, err),

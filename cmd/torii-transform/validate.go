@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
@@ -64,7 +63,7 @@ func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
 // violations and says their consequence: what the command did not do because of them.
 func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*usersfile.File, error) {
 	name = displayName(name)
-	vs, err := usersfile.Validate(data)
+	f, vs, err := usersfile.DecodeValid(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%v", name, err)
 	}
@@ -74,10 +73,6 @@ func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*use
 	}
 	if len(vs) > 0 {
 		return nil, fmt.Errorf("%s: %s; %s", name, problems(len(vs)), consequence)
-	}
-	f, err := usersfile.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
 	}
 	return f, nil
 }

@@ -323,7 +323,7 @@ type csvRow struct {
 }
 
 // writeCSV writes the rows in chunks, so that a diff of a million changes is not copied
-// whole.
+// whole. Values that a spreadsheet would run as formulas are written as text (see Cell).
 func writeCSV(w io.Writer, d *usersfile.Diff) error {
 	const chunk = 4096
 	rows := make([]csvRow, 0, min(chunk, len(d.Changes)))
@@ -331,7 +331,7 @@ func writeCSV(w io.Writer, d *usersfile.Diff) error {
 		rows = rows[:0]
 		for i := start; i < min(start+chunk, len(d.Changes)); i++ {
 			c := &d.Changes[i]
-			rows = append(rows, csvRow{c.Kind, c.Email, c.License, c.Field, cellValue(c.Old), cellValue(c.New)})
+			rows = append(rows, csvRow{c.Kind, Cell(c.Email), Cell(c.License), c.Field, Cell(cellValue(c.Old)), Cell(cellValue(c.New))})
 		}
 		marshal := gocsv.MarshalWithoutHeaders
 		if start == 0 {

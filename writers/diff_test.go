@@ -95,6 +95,19 @@ func TestWriteDiffJSONShape(t *testing.T) {
 	}
 }
 
+func TestWriteDiffCSVFormulas(t *testing.T) {
+	old := &usersfile.File{Users: []usersfile.User{{Email: "a@example.com", FirstName: "Ada"}}}
+	new := &usersfile.File{Users: []usersfile.User{{Email: "a@example.com", FirstName: "=cmd|' /C calc'!A0"}}}
+	var b bytes.Buffer
+	if err := WriteDiff(&b, usersfile.Compare(old, new), "csv", DiffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "kind,email,license,field,old,new\nuserField,a@example.com,,firstName,Ada,'=cmd|' /C calc'!A0\n"
+	if b.String() != want {
+		t.Errorf("csv = %q, want %q", b.String(), want)
+	}
+}
+
 func TestDiffSummary(t *testing.T) {
 	f := &usersfile.File{Users: []usersfile.User{{Email: "a@example.com"}, {Email: "b@example.com", Status: "deleted"}}}
 	var b bytes.Buffer

@@ -2,6 +2,7 @@ package writers
 
 import (
 	"io"
+	"strings"
 
 	"github.com/gocarina/gocsv"
 )
@@ -14,10 +15,23 @@ type ReportRow struct {
 	Message string `csv:"message"` // what was wrong
 }
 
-// ErrorsReport writes rows as CSV with a header line.
+// ErrorsReport writes rows as CSV with a header line. Text that a spreadsheet would take
+// for a formula is written as text (see Cell).
 func ErrorsReport(w io.Writer, rows []ReportRow) error {
-	if rows == nil {
-		rows = []ReportRow{}
+	safe := make([]ReportRow, len(rows))
+	for i, r := range rows {
+		safe[i] = ReportRow{Row: r.Row, Column: Cell(r.Column), Field: Cell(r.Field), Message: Cell(r.Message)}
 	}
-	return gocsv.Marshal(rows, w)
+	return gocsv.Marshal(safe, w)
+}
+
+// Cell returns s as a CSV cell that a spreadsheet shows as the text it is: a value from an
+// export that starts with =, +, -, @, a tab or a carriage return would be run as a formula
+// when the report is opened in Excel or Sheets (CSV injection), so it gets a leading
+// apostrophe, which spreadsheets hide.
+func Cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -64,8 +64,27 @@ func TestErrorsReport(t *testing.T) {
 		t.Errorf("report = %q, %v; want %q", b.String(), err, want)
 	}
 
+	// An export's text never runs as a formula in the spreadsheet that opens the report.
+	b.Reset()
+	err = ErrorsReport(&b, []ReportRow{{Row: 5, Column: "=HYPERLINK(\"http://x\")", Field: "user.email", Message: "@SUM(A1)"}})
+	want = "row,column,field,message\n5,\"'=HYPERLINK(\"\"http://x\"\")\",user.email,'@SUM(A1)\n"
+	if err != nil || b.String() != want {
+		t.Errorf("report = %q, %v; want %q", b.String(), err, want)
+	}
+
 	b.Reset()
 	if err := ErrorsReport(&b, nil); err != nil || b.String() != "row,column,field,message\n" {
 		t.Errorf("empty report = %q, %v; want the header alone", b.String(), err)
+	}
+}
+
+func TestCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "Ada": "Ada", "a=b": "a=b", "3520": "3520", "2025-01-02": "2025-01-02",
+		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1",
+	} {
+		if got := Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -529,8 +529,8 @@ func (c *cli) summary(in input, res *transform.Result, output string, took time.
 	if output == "" {
 		output = "standard output"
 	}
-	fmt.Fprintf(c.stderr, "wrote %d users (%d active, %d deleted) and %d licenses to %s in %s\n",
-		s.Users, s.Active, s.Deleted, s.Licenses, output, took.Round(time.Millisecond))
+	fmt.Fprintf(c.stderr, "wrote %s (%d active, %d deleted) and %s to %s in %s\n",
+		count(s.Users, "user"), s.Active, s.Deleted, count(s.Licenses, "license"), output, took.Round(time.Millisecond))
 }
 
 func plural(n int, one, many string) string {
@@ -539,6 +539,9 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// count returns "1 user", "2 users": n and the noun, which takes an s.
+func count(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
 
 // quoteLines quotes each line and joins them, for a summary.
 func quoteLines(lines []string) string {

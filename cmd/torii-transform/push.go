@@ -418,12 +418,12 @@ func (c *cli) pushDone(f *pushFlags, res pushResult, started time.Time) error {
 	}
 	switch {
 	case res.DryRun:
-		fmt.Fprintf(c.stderr, "dry run: %d users, %d licenses, %d bytes would be pushed to app account %d\n", res.Users, res.Licenses, res.Bytes, res.AppAccount)
+		fmt.Fprintf(c.stderr, "dry run: %s, %s, %d bytes would be pushed to app account %d\n", count(res.Users, "user"), count(res.Licenses, "license"), res.Bytes, res.AppAccount)
 	case res.Bytes == 0:
 		fmt.Fprintf(c.stderr, "synced file %d to app account %d in %s\n", res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
 	default:
-		fmt.Fprintf(c.stderr, "pushed %d users, %d licenses (%d bytes) as file %d to app account %d in %s\n",
-			res.Users, res.Licenses, res.Bytes, res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
+		fmt.Fprintf(c.stderr, "pushed %s, %s (%d bytes) as file %d to app account %d in %s\n",
+			count(res.Users, "user"), count(res.Licenses, "license"), res.Bytes, res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
 	}
 	return nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +40,7 @@ func (c *cli) validate(name string, quiet bool) error {
 		return err
 	}
 	if !quiet {
-		fmt.Fprintf(c.stderr, "%s: valid users file: %d users, %d licenses\n", displayName(name), len(f.Users), len(f.Licenses))
+		fmt.Fprintf(c.stderr, "%s: valid users file: %s, %s\n", displayName(name), count(len(f.Users), "user"), count(len(f.Licenses), "license"))
 	}
 	return nil
 }
@@ -51,11 +53,25 @@ func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
 		return nil, err
 	}
 	defer closer.Close()
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", displayName(name), err)
 	}
 	return c.checkUsersFile(name, data, consequence)
+}
+
+// readAll reads r whole, into one allocation of the right size when r is a regular file:
+// a users file of a million users is hundreds of megabytes.
+func readAll(r io.Reader) ([]byte, error) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			var b bytes.Buffer
+			b.Grow(int(st.Size()) + bytes.MinRead) // room to read EOF without growing
+			_, err := b.ReadFrom(f)
+			return b.Bytes(), err
+		}
+	}
+	return io.ReadAll(r)
 }
 
 // checkUsersFile validates data against every rule of the users file, printing each

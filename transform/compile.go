@@ -49,7 +49,13 @@ type compiledLicense struct {
 	rule                     *LicenseRule
 	constant                 []string // the rule's one name, when it is a constant
 	names, when, status, lud *compiled
+	// perLicense is set when status or lastUsedDate reads the license variable: they are
+	// evaluated once per license the rule grants, rather than once per rule.
+	perLicense bool
 }
+
+// licenseVar names, in a rule's status and lastUsedDate, the license being granted.
+const licenseVar = "license"
 
 // compiled is one expression ready to run.
 type compiled struct {
@@ -143,8 +149,11 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 		}
 		cl.names = opt(r.Names, "names", stringListKinds)
 		cl.when = opt(r.When, "when", boolKinds)
+		c.env[licenseVar] = ""
 		cl.status = opt(r.Status, "status", stringKinds)
 		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
+		delete(c.env, licenseVar)
+		cl.perLicense = readsLicense(cl.status) || readsLicense(cl.lud)
 		p.licenses = append(p.licenses, cl)
 	}
 	for _, name := range slices.Sorted(maps.Keys(m.Catalog)) {
@@ -173,6 +182,17 @@ func userFieldKinds(f userField) []reflect.Kind {
 		return stringListKinds
 	}
 	return stringKinds
+}
+
+// readsLicense reports whether ce reads the license variable.
+func readsLicense(ce *compiled) bool {
+	if ce == nil || ce.prog == nil {
+		return false
+	}
+	return ast.Find(ce.prog.Node(), func(n ast.Node) bool {
+		id, ok := n.(*ast.IdentifierNode)
+		return ok && id.Value == licenseVar
+	}) != nil
 }
 
 // zeroOf returns a value of the type ce produces, for type-checking later expressions.
@@ -314,6 +334,13 @@ func kindNames(kinds []reflect.Kind) string {
 func (c *compiler) exprError(e Expr, field string, err error) {
 	var fe *file.Error
 	if errors.As(err, &fe) {
+		if fe.Message == "unknown name "+licenseVar {
+			c.errs = append(c.errs, &Error{Pos: e.at(fe.From), Err: &Hint{
+				Err:  fmt.Errorf("%s: %s", field, fe.Message),
+				Hint: "license is the license being granted, known in a licenses rule's status and lastUsedDate",
+			}})
+			return
+		}
 		c.errorAt(e, fe.From, field, "%s", fe.Message)
 		return
 	}

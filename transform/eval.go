@@ -223,6 +223,41 @@ func setUserField(u *usersfile.User, f userField, s string) error {
 	return err
 }
 
+// seat evaluates a rule's status and lastUsedDate into g.
+func (ev *Evaluator) seat(cl *compiledLicense, rec *Record, g *grant) *RowError {
+	if cl.status != nil {
+		v, rerr := ev.run(cl.status, rec)
+		if rerr != nil {
+			return rerr
+		}
+		s, err := text(v)
+		if s = strings.TrimSpace(s); err == nil && s != "" && !usersfile.ValidLicenseStatus(s) {
+			err = &Hint{
+				Err:  fmt.Errorf("license status %q is not one of active, inactive, deleted", s),
+				Hint: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
+			}
+		}
+		if err != nil {
+			return ev.rowError(cl.status, rec, err)
+		}
+		g.status = s
+	}
+	if cl.lud != nil {
+		v, rerr := ev.run(cl.lud, rec)
+		if rerr != nil {
+			return rerr
+		}
+		s, err := text(v)
+		if err == nil {
+			g.lastUsedDate, err = isoDate(strings.TrimSpace(s))
+		}
+		if err != nil {
+			return ev.rowError(cl.lud, rec, err)
+		}
+	}
+	return nil
+}
+
 // isoDate accepts "" (no date) or a real YYYY-MM-DD date, the form Torii expects.
 func isoDate(s string) (string, error) {
 	if s == "" {
@@ -238,7 +273,8 @@ func isoDate(s string) (string, error) {
 }
 
 func (ev *Evaluator) licenses(rec *Record, out *rowResult) *RowError {
-	for _, cl := range ev.p.licenses {
+	for i := range ev.p.licenses {
+		cl := &ev.p.licenses[i]
 		if cl.when != nil {
 			v, err := ev.run(cl.when, rec)
 			if err != nil {
@@ -263,38 +299,19 @@ func (ev *Evaluator) licenses(rec *Record, out *rowResult) *RowError {
 			continue
 		}
 		g := grant{}
-		if cl.status != nil {
-			v, rerr := ev.run(cl.status, rec)
-			if rerr != nil {
-				return rerr
-			}
-			s, err := text(v)
-			if s = strings.TrimSpace(s); err == nil && s != "" && !usersfile.ValidLicenseStatus(s) {
-				err = &Hint{
-					Err:  fmt.Errorf("license status %q is not one of active, inactive, deleted", s),
-					Hint: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
-				}
-			}
-			if err != nil {
-				return ev.rowError(cl.status, rec, err)
-			}
-			g.status = s
-		}
-		if cl.lud != nil {
-			v, rerr := ev.run(cl.lud, rec)
-			if rerr != nil {
-				return rerr
-			}
-			s, err := text(v)
-			if err == nil {
-				g.lastUsedDate, err = isoDate(strings.TrimSpace(s))
-			}
-			if err != nil {
-				return ev.rowError(cl.lud, rec, err)
+		if !cl.perLicense {
+			if err := ev.seat(cl, rec, &g); err != nil {
+				return err
 			}
 		}
 		for _, n := range names {
 			g.name = n
+			if cl.perLicense {
+				ev.env[licenseVar] = n
+				if err := ev.seat(cl, rec, &g); err != nil {
+					return err
+				}
+			}
 			out.grants = append(out.grants, g)
 		}
 	}

@@ -286,8 +286,9 @@ func (d *decoder) mapping(n *yaml.Node) {
 	}
 }
 
-// reservedNames cannot be let names: they are bound in every expression.
-var reservedNames = []string{"row", "true", "false", "nil"}
+// reservedNames cannot be let names: expressions bind them (license only in a licenses
+// rule's status and lastUsedDate).
+var reservedNames = []string{"row", licenseVar, "true", "false", "nil"}
 
 func (d *decoder) str(v *yaml.Node, what string) string {
 	if v.Kind != yaml.ScalarNode {

@@ -431,3 +431,61 @@ func TestTabHint(t *testing.T) {
 		t.Errorf("a syntax error without a tab got the hint %q", h)
 	}
 }
+
+// TestLicenseVariable checks that a rule's status and lastUsedDate can read the license
+// being granted, and nothing else can.
+func TestLicenseVariable(t *testing.T) {
+	in := newRows("email,products,Last seen in Jira,Last seen in Confluence",
+		"a@example.com,Jira;Confluence,2025-03-01,2024-12-24",
+		"b@example.com,Confluence,,2025-01-02",
+	)
+	p := compile(t, `version: 1
+user:
+  email: row.email
+licenses:
+  - names: list(row.products, ";")
+    lastUsedDate: date(row["Last seen in " + license])
+    status: 'license == "Jira" ? "active" : "inactive"'
+  - name: Atlas
+    lastUsedDate: date(row["Last seen in Jira"])
+`, in)
+	res, err := p.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err, res.Errors)
+	}
+	want := []usersfile.License{
+		{Name: "Atlas", Users: []usersfile.LicenseUser{
+			{Email: "a@example.com", LicenseStatus: "active", LastUsedDate: "2025-03-01"},
+			{Email: "b@example.com", LicenseStatus: "active"},
+		}},
+		{Name: "Confluence", Users: []usersfile.LicenseUser{
+			{Email: "a@example.com", LicenseStatus: "inactive", LastUsedDate: "2024-12-24"},
+			{Email: "b@example.com", LicenseStatus: "inactive", LastUsedDate: "2025-01-02"},
+		}},
+		{Name: "Jira", Users: []usersfile.LicenseUser{
+			{Email: "a@example.com", LicenseStatus: "active", LastUsedDate: "2025-03-01"},
+		}},
+	}
+	if diff := cmp.Diff(want, res.File().Licenses); diff != "" {
+		t.Errorf("licenses (-want +got):\n%s", diff)
+	}
+
+	for mapping, wantErr := range map[string]string{
+		"version: 1\nuser:\n  email: row.email\n  id: license\n":                                      "m.yaml:4:7: user.id: unknown name license",
+		"version: 1\nlet:\n  license: row.email\nuser:\n  email: row.email\n":                         `m.yaml:3:3: let: "license" is a reserved name`,
+		"version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: license\n":                      "m.yaml:5:12: licenses[0].names: unknown name license",
+		"version: 1\nuser:\n  email: row.email\nlicenses:\n  - name: X\n    when: license == \"X\"\n": "m.yaml:6:11: licenses[0].when: unknown name license",
+	} {
+		m, err := Load("m.yaml", []byte(mapping))
+		if err == nil {
+			_, err = m.Compile(in.h, CompileOptions{})
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), wantErr) {
+			t.Errorf("%s: err = %v, want %s", mapping, err, wantErr)
+		}
+		var h *Hint
+		if strings.Contains(wantErr, "unknown name") && (!errors.As(err, &h) || !strings.Contains(h.Hint, "status and lastUsedDate")) {
+			t.Errorf("%s: no hint on where license is known: %v", mapping, err)
+		}
+	}
+}

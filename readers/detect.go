@@ -83,7 +83,17 @@ type Options struct {
 	// Footer matches the value of the lines that a report appends after its records, in
 	// a spreadsheet or delimited text: they are dropped from the end and counted.
 	Footer *regexp.Regexp
+	// FindFooter, for drafting a mapping, takes every line with a single value at the end
+	// of a spreadsheet or delimited text for a report footer, unless the value is a lone
+	// email address (a person's row with nothing else filled in), and lets such lines
+	// before other records through as records. Input.Footer then says what the footer
+	// was. It replaces Footer.
+	FindFooter bool
 }
+
+// anyFooter matches a line's value (trimmed, not empty) unless it is one word with an @:
+// the footer pattern of Options.FindFooter.
+var anyFooter = regexp.MustCompile(`\s|^[^@]*$`)
 
 // Input is an opened input: its records, its header and what was found out about it.
 type Input struct {
@@ -127,6 +137,10 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 	if format == "" {
 		format = FormatOf(name)
 	}
+	footerRe := opt.Footer
+	if opt.FindFooter {
+		footerRe = anyFooter
+	}
 	var br *bufio.Reader
 	if format == "" {
 		br = bufio.NewReaderSize(r, 64<<10)
@@ -152,7 +166,7 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 	case FormatCSV:
 		text, enc := Decode(r, opt.Encoding)
 		co := opt.CSV
-		co.Footer = opt.Footer
+		co.Footer = footerRe
 		c, err := NewCSV(text, name, co)
 		if err != nil {
 			return nil, err
@@ -170,8 +184,8 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 	default:
 		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}
-	if opt.Footer != nil && (format == FormatCSV || format == FormatXLSX) {
-		in.footer = &footer{r: in.Reader, re: opt.Footer}
+	if footerRe != nil && (format == FormatCSV || format == FormatXLSX) {
+		in.footer = &footer{r: in.Reader, re: footerRe, lenient: opt.FindFooter}
 		in.Reader = in.footer
 	}
 	return in, nil

@@ -20,6 +20,7 @@ type footer struct {
 	held    []*transform.Record // footer-like records not yet known to be the end
 	next    *transform.Record   // the record that showed the held ones were not the end
 	dropped []string            // the footer's values
+	lenient bool                // footer-like lines before records are records, not errors
 }
 
 // footerLine reports whether fields hold one value, which re matches.
@@ -55,7 +56,7 @@ func (f *footer) Read() (*transform.Record, error) {
 			if len(f.held) > 0 {
 				rec := f.held[0]
 				f.held = f.held[1:]
-				if footerLine(f.re, rec.Values) {
+				if !f.lenient && footerLine(f.re, rec.Values) {
 					// A footer's line before more records: the export is not what the
 					// mapping expects, and the line is no person.
 					return nil, errorAt(rec.Pos(-1), "", fmt.Errorf("%q looks like the report's footer, but records follow it", firstValue(rec)))

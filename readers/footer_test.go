@@ -9,24 +9,46 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// readInput reads src with opt, and returns the records, joined with |, and the footer.
+func readInput(src string, opt Options) ([]string, []string, error) {
+	in, err := Open(strings.NewReader(src), "r.csv", opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	var got []string
+	for {
+		rec, err := in.Read()
+		if err == io.EOF {
+			return got, in.Footer(), nil
+		}
+		if err != nil {
+			return got, nil, err
+		}
+		got = append(got, strings.Join(rec.Values, "|"))
+	}
+}
+
+func TestFindFooter(t *testing.T) {
+	opt := Options{Format: FormatCSV, FindFooter: true}
+	got, footer, err := readInput("a,b\n1,2\nAlone\n3,\n4,4\n\n\"Total: 3\"\n\"(c) 2026 Example Inc.\"\n", opt)
+	if err != nil || !cmp.Equal(got, []string{"1|2", "Alone|", "3|", "4|4"}) || !cmp.Equal(footer, []string{"Total: 3", "(c) 2026 Example Inc."}) {
+		t.Errorf("records %q, footer %q, %v", got, footer, err)
+	}
+	// A lone address at the end is a person, not a footer.
+	got, footer, err = readInput("a,b\n1,2\nbob@example.com,\nSee admin@example.com\n", opt)
+	if err != nil || !cmp.Equal(got, []string{"1|2", "bob@example.com|"}) || !cmp.Equal(footer, []string{"See admin@example.com"}) {
+		t.Errorf("records %q, footer %q, %v", got, footer, err)
+	}
+	got, footer, err = readInput("a,b\n1,2\n", opt)
+	if err != nil || !cmp.Equal(got, []string{"1|2"}) || footer != nil {
+		t.Errorf("no footer: records %q, footer %q, %v", got, footer, err)
+	}
+}
+
 func TestFooter(t *testing.T) {
 	re := regexp.MustCompile(`^(Grand Totals|Confidential)`)
 	read := func(src string) ([]string, []string, error) {
-		in, err := Open(strings.NewReader(src), "r.csv", Options{Format: FormatCSV, Footer: re})
-		if err != nil {
-			return nil, nil, err
-		}
-		var got []string
-		for {
-			rec, err := in.Read()
-			if err == io.EOF {
-				return got, in.Footer(), nil
-			}
-			if err != nil {
-				return got, nil, err
-			}
-			got = append(got, strings.Join(rec.Values, "|"))
-		}
+		return readInput(src, Options{Format: FormatCSV, Footer: re})
 	}
 	got, footer, err := read("a,b\n1,2\n\"Grand Totals (1 records)\"\n\n,\n\"Confidential Information\"\n")
 	if err != nil || !cmp.Equal(got, []string{"1|2"}) || !cmp.Equal(footer, []string{"Grand Totals (1 records)", "Confidential Information"}) {

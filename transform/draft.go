@@ -994,7 +994,29 @@ func (d *drafter) writeInput(kv func(int, string, string, string), line func(int
 	if in.Timezone != nil {
 		kv(1, "timezone", in.Timezone.String(), "")
 	}
+	if in.Footer != nil {
+		kv(1, "footer", in.Footer.String(), "CONFIRM: the lines that ended the export, dropped as a report footer")
+	}
 }
+
+// FooterPattern returns the pattern of a draft's input.footer for the lines found at the
+// end of an export: each line as it is, its numbers (record counts, years) any number.
+// It returns nil for no lines.
+func FooterPattern(lines []string) *regexp.Regexp {
+	var alts []string
+	for _, l := range lines {
+		alt := numbers.ReplaceAllLiteralString(regexp.QuoteMeta(l), `\d+`)
+		if !slices.Contains(alts, alt) {
+			alts = append(alts, alt)
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	return regexp.MustCompile("^(" + strings.Join(alts, "|") + ")$")
+}
+
+var numbers = regexp.MustCompile(`[0-9]+`)
 
 // writeComment writes the draft's opening comment: what was found where, and what to
 // confirm.
@@ -1072,6 +1094,9 @@ func (d *drafter) writeComment(b *strings.Builder, opt DraftOptions, confirm int
 		item("licenses: " + strings.Join(parts, ", "))
 	} else {
 		item("licenses: no license, plan, product or subscription column")
+	}
+	if opt.Input.Footer != nil {
+		item("a report footer: the lines with one value that end the export, dropped by input.footer")
 	}
 	b.WriteString("#\n# Confirm:\n")
 	if d.status != nil {

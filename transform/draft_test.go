@@ -344,3 +344,24 @@ func TestYAMLScalar(t *testing.T) {
 		}
 	}
 }
+
+func TestFooterPattern(t *testing.T) {
+	lines := []string{"Grand Totals (6 records)", "Copyright (c) 2000-2024 Example, Inc.", "Grand Totals (6 records)"}
+	re := FooterPattern(lines)
+	if re == nil || re.String() != `^(Grand Totals \(\d+ records\)|Copyright \(c\) \d+-\d+ Example, Inc\.)$` {
+		t.Fatalf("FooterPattern = %v", re)
+	}
+	for _, s := range []string{"Grand Totals (12000 records)", "Copyright (c) 2000-2026 Example, Inc."} {
+		if !re.MatchString(s) {
+			t.Errorf("%q does not match", s)
+		}
+	}
+	for _, s := range []string{"Grand Totals", "ada@example.com", "Copyright (c) 2000-2026 Example, Inc. extra"} {
+		if re.MatchString(s) {
+			t.Errorf("%q matches", s)
+		}
+	}
+	if FooterPattern(nil) != nil {
+		t.Error("FooterPattern(nil) != nil")
+	}
+}

@@ -391,12 +391,15 @@ type readOptions struct {
 	encoding string
 	timezone *time.Location
 	footer   *regexp.Regexp
-	lookups  map[string]string // lookup name → file, from --input
+	// findFooter takes any lines with one value that end the export for a report footer,
+	// for init (see readers.Options.FindFooter).
+	findFooter bool
+	lookups    map[string]string // lookup name → file, from --input
 }
 
 // readers returns the options for readers.Open.
 func (o readOptions) readers() readers.Options {
-	return readers.Options{Format: o.format, Encoding: o.encoding, CSV: o.csv, XLSX: o.xlsx, JSON: o.json, Footer: o.footer}
+	return readers.Options{Format: o.format, Encoding: o.encoding, CSV: o.csv, XLSX: o.xlsx, JSON: o.json, Footer: o.footer, FindFooter: o.findFooter}
 }
 
 // readOptionsOf is how a mapping reads its export when no flag overrides it.

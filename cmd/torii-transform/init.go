@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -28,8 +29,10 @@ func (c *cli) initCmd() *cobra.Command {
 when EXPORT is -) and writes a draft mapping to standard output or -o FILE. It finds the
 email column by its values; name, id, status, role and last-use date columns by their
 names and values; license columns by their names. Every status word seen is listed with
-a guess, and every guess is marked CONFIRM: read the draft before using it. The draft
-lints clean and converts the export it was drafted from. Init fails when no column holds
+a guess, and every guess is marked CONFIRM: read the draft before using it. It reads on
+to the end of the export for a report footer (lines with one value, such as "Grand Totals
+(5 records)") and drafts input.footer for it. The draft lints clean and converts the
+export it was drafted from. Init fails when no column holds
 email addresses: Torii identifies users by email.`,
 		Example: `  torii-transform init export.csv > mapping.yaml
   torii-transform init --sheet Users -o mapping.yaml export.xlsx
@@ -63,21 +66,37 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		return err
 	}
 	opt := override(transform.Input{})
+	opt.findFooter = true
 	src, closeSrc, err := c.openExport(name, opt)
 	if err != nil {
 		return err
 	}
 	defer closeSrc()
 	var sample []*transform.Record
-	for len(sample) < f.sample {
+	end := false
+	for !end && len(sample) < f.sample {
 		rec, err := src.Read()
 		if err == io.EOF {
+			end = true
 			break
 		}
 		if err != nil {
 			return err
 		}
 		sample = append(sample, rec)
+	}
+	// A report's footer is at its end: read on to find it. A problem past the sample
+	// is for convert to report; the draft then has no footer.
+	for !end {
+		_, err := src.Read()
+		if err != nil {
+			end = err == io.EOF
+			break
+		}
+	}
+	var footer *regexp.Regexp
+	if end {
+		footer = transform.FooterPattern(src.Footer())
 	}
 	in := transform.Input{
 		Format:     string(src.Format),
@@ -88,6 +107,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		SkipRows:   max(opt.csv.SkipRows, opt.xlsx.SkipRows),
 		LazyQuotes: opt.csv.LazyQuotes,
 		Timezone:   opt.timezone,
+		Footer:     footer,
 	}
 	draft, err := transform.Draft(src.Header, sample, transform.DraftOptions{
 		Name:   draftName(name),

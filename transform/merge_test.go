@@ -115,3 +115,32 @@ func TestSortParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeManyUsers writes a file large enough that users and seats are sorted and
+// encoded on several goroutines (run it with -race): the bytes are those of the File.
+func TestEncodeManyUsers(t *testing.T) {
+	in := bigRows(3 * (1<<14 + 500))
+	p := compile(t, bigMapping, in)
+	res, err := p.Run(in, Options{OnError: Skip, MaxErrors: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Users <= 1<<14 {
+		t.Fatalf("%d users: too few to sort in parallel", res.Stats.Users)
+	}
+	var got, want bytes.Buffer
+	if err := res.Encode(&got); err != nil {
+		t.Fatal(err)
+	}
+	f := res.File()
+	usersfile.Encode(&want, f)
+	if got.String() != want.String() {
+		t.Error("Result.Encode and usersfile.Encode of Result.File differ")
+	}
+	f.Sort()
+	want.Reset()
+	usersfile.Encode(&want, f)
+	if got.String() != want.String() {
+		t.Error("the users file is not in usersfile.Sort's order")
+	}
+}

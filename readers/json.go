@@ -45,6 +45,7 @@ type JSON struct {
 	file    string
 	lines   bool
 	path    string
+	open    int // JSON: objects around the records' array, to be read to their end
 	dec     *json.Decoder
 	lt      *offsetLines
 	br      *bufio.Reader // NDJSON
@@ -151,10 +152,13 @@ func (j *JSON) next() (*transform.Record, []string, error) {
 		}
 	} else {
 		if !j.dec.More() {
-			j.err = io.EOF
 			before := j.dec.InputOffset()
 			if _, err := j.dec.Token(); err != nil { // the closing ]
 				j.err = j.syntaxError(err, before, true)
+				return nil, nil, j.err
+			}
+			if j.err = j.rest(); j.err == nil {
+				j.err = io.EOF
 			}
 			return nil, nil, j.err
 		}
@@ -275,6 +279,40 @@ func (j *JSON) syntaxError(err error, from int64, afterComma bool) error {
 	return &transform.Error{Pos: transform.Pos{File: j.file}, Err: err}
 }
 
+// rest reads what follows the records' array: the rest of the objects around it, and
+// then nothing but white space. A second document after the first, such as the next
+// page of an API's answer saved to the same file, holds records nobody would read.
+func (j *JSON) rest() error {
+	for ; j.open > 0; j.open-- {
+		for j.dec.More() {
+			for range 2 { // a key, then its value
+				before := j.dec.InputOffset()
+				tok, err := j.dec.Token()
+				if err != nil {
+					return j.syntaxError(err, before, true)
+				}
+				if err := j.skip(tok); err != nil {
+					return err
+				}
+			}
+		}
+		before := j.dec.InputOffset()
+		if _, err := j.dec.Token(); err != nil { // the object's closing }
+			return j.syntaxError(err, before, true)
+		}
+	}
+	before := j.dec.InputOffset()
+	switch _, err := j.dec.Token(); {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return j.syntaxError(err, before, false)
+	}
+	return errorAt(j.lt.pos(j.file, j.lt.nextValue(before)),
+		"convert each document on its own, or join their records into one array; one record a line is NDJSON (--format ndjson)",
+		errors.New("another JSON document follows the one that holds the records: its records would be left out"))
+}
+
 // findRecords reads up to the opening [ of the records' array.
 func (j *JSON) findRecords(path string) error {
 	tok, err := j.dec.Token()
@@ -292,6 +330,7 @@ func (j *JSON) findRecords(path string) error {
 		}
 		return nil
 	case json.Delim('{'):
+		j.open = 1
 	default:
 		return errorAt(j.lt.pos(j.file, 0), "", fmt.Errorf("the top level is %s, not an array of records or an object holding one", describeToken(tok)))
 	}
@@ -325,6 +364,7 @@ func (j *JSON) findRecords(path string) error {
 				}
 				if !last && vt == json.Delim('{') {
 					depth++
+					j.open++
 					found = true
 				} else {
 					want := "an array of records"
@@ -502,6 +542,13 @@ func (t *offsetLines) pos(file string, off int64) transform.Pos {
 		prev = t.nl[i-1]
 	}
 	return transform.Pos{File: file, Line: t.base + i + 1, Column: int(off - prev)}
+}
+
+// nextValue returns the offset of the first byte after off that is not white space.
+func (t *offsetLines) nextValue(off int64) int64 {
+	off = max(off, t.mark)
+	b := t.kept[off-t.mark:]
+	return off + int64(len(b)-len(bytes.TrimLeft(b, " \t\r\n")))
 }
 
 // locate finds the offset of the syntax error in the bytes kept from off on, where a

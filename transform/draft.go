@@ -268,7 +268,7 @@ var botAddress = regexp.MustCompile(botPattern)
 const botPattern = `(^|[^a-z])(bots?|noreply|no-reply|donotreply|do-not-reply|service)([^a-z]|$)`
 
 // emailShape is NormalizeEmail's test as a regular expression, for a skip rule.
-const emailShape = `^(mailto:)?[^@\s,;<>"()]+@[^@\s,;<>"().][^@\s,;<>"()]*\.[^@\s,;<>"()]*[^@\s,;<>"().]$`
+const emailShape = `^(mailto:)?[^@,;<>"()\p{Cc}\p{Z}]+@[^@,;<>"().\p{Cc}\p{Z}]+(\.[^@,;<>"().\p{Cc}\p{Z}]+)+$`
 
 // botWords are status and role words that mark bots and service accounts.
 var botWords = []string{"bot", "bots", "service", "service account", "app", "integration", "robot"}

@@ -3,6 +3,7 @@ package transform
 import (
 	"encoding/csv"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -363,5 +364,20 @@ func TestFooterPattern(t *testing.T) {
 	}
 	if FooterPattern(nil) != nil {
 		t.Error("FooterPattern(nil) != nil")
+	}
+}
+
+// The draft's skip rule and email() agree on what an address is.
+func TestEmailShape(t *testing.T) {
+	shape := regexp.MustCompile(emailShape)
+	for _, s := range []string{
+		"a@example.com", "mailto:a@example.com", "O'Brien+tag@Sub.Example.co.uk", "jösé@exämple.de",
+		"a", "@example.com", "a@example", "a@b@example.com", "a b@example.com", "a,b@example.com",
+		"a@.example.com", "a@example.com.", "a@example..com", "a\x00@example.com", "a\u00a0@example.com", "a\u2028@example.com",
+	} {
+		_, err := NormalizeEmail(s)
+		if got, want := shape.MatchString(s), err == nil; got != want {
+			t.Errorf("%q: emailShape says %v, NormalizeEmail %v", s, got, err)
+		}
 	}
 }

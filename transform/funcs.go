@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
+
+	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // funcNames are the helpers mappings can call, besides expr's own builtins.
@@ -156,6 +158,9 @@ func NormalizeEmail(s string) (string, error) {
 		return "", fmt.Errorf("invalid email %q: contains a space or punctuation that addresses cannot", s)
 	case !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") || strings.HasPrefix(s[at+1:], "."):
 		return "", fmt.Errorf("invalid email %q: the domain needs a dot, as in example.com", s)
+	case !usersfile.ValidEmail(s):
+		// What the users file's validator refuses, convert does not write.
+		return "", fmt.Errorf("invalid email %q: an empty part in the domain (..), or a space or control character", s)
 	}
 	return s, nil
 }

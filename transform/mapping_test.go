@@ -342,6 +342,8 @@ func TestNormalizeEmail(t *testing.T) {
 		{"a@b@example.com", "", `invalid email "a@b@example.com": want one @ between a name and a domain`},
 		{"ada lovelace@example.com", "", `invalid email "ada lovelace@example.com": contains a space or punctuation that addresses cannot`},
 		{"ada@localhost", "", `invalid email "ada@localhost": the domain needs a dot, as in example.com`},
+		{"ada@x..com", "", `invalid email "ada@x..com": an empty part in the domain (..), or a space or control character`},
+		{"ada\u00a0b@x.com", "", `invalid email "ada\u00a0b@x.com": an empty part in the domain (..), or a space or control character`},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeEmail(tt.in)

@@ -335,7 +335,7 @@ func (c *checker) email() (s string, isString, valid bool) {
 	switch {
 	case s == "":
 		c.report(pos, false, "want an email address, got an empty string")
-	case !looksLikeEmail(s):
+	case !ValidEmail(s):
 		c.report(pos, false, "not an email address: %q", s)
 	default:
 		return s, true, true
@@ -343,10 +343,10 @@ func (c *checker) email() (s string, isString, valid bool) {
 	return s, true, false
 }
 
-// looksLikeEmail reports whether s has one @, a non-empty local part, a domain of at least
+// ValidEmail reports whether s has one @, a non-empty local part, a domain of at least
 // two non-empty dot-separated labels, and no white space or control characters. It is a
 // guard against columns mixed up, not an RFC 5322 parser.
-func looksLikeEmail(s string) bool {
+func ValidEmail(s string) bool {
 	at := strings.IndexByte(s, '@')
 	if at <= 0 {
 		return false

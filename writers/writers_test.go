@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWriteFileReplacesAtomically(t *testing.T) {
@@ -42,6 +45,56 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 	st, _ := os.Stat(path)
 	if string(got) != "new" || st.Mode().Perm() != 0o600 {
 		t.Errorf("file holds %q with mode %v, want %q with 0600", got, st.Mode().Perm(), "new")
+	}
+}
+
+func TestWriteFileFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := WriteFile(link, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("the link's target holds %q, want %q", got, "new")
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", st, err)
+	}
+}
+
+func TestWriteFilePipe(t *testing.T) {
+	// A named pipe, like /dev/stdout, is written to, not replaced.
+	fifo := filepath.Join(t.TempDir(), "out")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	got := make(chan string)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	if err := WriteFile(fifo, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, "data"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the pipe was replaced: %v, %v", st, err)
+	}
+	select {
+	case s := <-got:
+		if s != "data" {
+			t.Errorf("the pipe's reader got %q, want %q", s, "data")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing reached the pipe's reader")
+	}
+	if err := WriteFile(t.TempDir(), 0o600, func(io.Writer) error { return nil }); err == nil || !strings.HasSuffix(err.Error(), ": is a folder") {
+		t.Errorf("writing over a folder: %v", err)
 	}
 }
 

@@ -530,31 +530,61 @@ func (d *drafter) findRoles() {
 }
 
 // listSeparators returns the separators that split the values into lists, as the arguments
-// of list(): "," for "a, b"; "+" only where it has no space on either side, since
+// of list(): "," for "a, b"; "+" where it has no space on either side, or where " + "
+// joins names seen on their own ("Sales Cloud + Analytics" beside "Analytics"), since
 // "Enterprise Mobility + Security" is one name.
 func listSeparators(values []string) string {
 	var seps []string
-	for _, sep := range []string{",", ";", "|", "+"} {
-		for _, v := range values {
-			if sep == "+" {
-				if strings.Contains(strings.ReplaceAll(v, " + ", ""), "+") {
-					seps = append(seps, sep)
-					break
-				}
-				continue
-			}
-			if strings.Contains(v, sep) {
-				seps = append(seps, sep)
-				break
-			}
+	for _, sep := range []string{",", ";", "|"} {
+		if slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, sep) }) {
+			seps = append(seps, sep)
 		}
+	}
+	if unspaced, joins, _ := plusKinds(values); unspaced || joins {
+		seps = append(seps, "+")
 	}
 	return strings.Join(seps, "")
 }
 
 // spacedPlus says whether values split at + also hold " + " inside names.
 func spacedPlus(values []string) bool {
-	return slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, " + ") })
+	_, _, inside := plusKinds(values)
+	return inside
+}
+
+// plusKinds looks at the + in values: whether a value has one with no space on either
+// side ("E3+Visio"), and whether " + " joins names that are seen without it elsewhere
+// ("Sales Cloud + Analytics" beside "Analytics") or is inside a name ("Enterprise
+// Mobility + Security").
+func plusKinds(values []string) (unspaced, joins, inside bool) {
+	others := func(r rune) bool { return r == ',' || r == ';' || r == '|' }
+	seen := map[string]bool{}
+	for _, v := range values {
+		unspaced = unspaced || strings.Contains(strings.ReplaceAll(v, " + ", ""), "+")
+		if strings.Contains(v, " + ") {
+			continue
+		}
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return others(r) || r == '+' }) {
+			seen[strings.TrimSpace(part)] = true
+		}
+	}
+	for _, v := range values {
+		for _, item := range strings.FieldsFunc(v, others) {
+			if !strings.Contains(item, " + ") {
+				continue
+			}
+			all := true
+			for _, part := range strings.Split(item, "+") {
+				all = all && seen[strings.TrimSpace(part)]
+			}
+			if all {
+				joins = true
+			} else {
+				inside = true
+			}
+		}
+	}
+	return unspaced, joins, inside
 }
 
 // dateColumn is a column of dates and how to read them.

@@ -244,6 +244,8 @@ func TestListSeparators(t *testing.T) {
 		{[]string{"Meetings; Webinar"}, ";"},
 		{[]string{"E3+Power BI Pro", "Enterprise Mobility + Security E5"}, "+"},
 		{[]string{"Enterprise Mobility + Security E5"}, ""},
+		{[]string{"Sales Cloud + Analytics", "Analytics", "Sales Cloud"}, "+"},
+		{[]string{"Sales Cloud + Analytics", "Analytics"}, ""},
 		{[]string{"a | b", "c,d"}, ",|"},
 		{[]string{"Basic"}, ""},
 	} {
@@ -380,4 +382,16 @@ func TestEmailShape(t *testing.T) {
 			t.Errorf("%q: emailShape says %v, NormalizeEmail %v", s, got, err)
 		}
 	}
+}
+
+// " + " between names seen on their own elsewhere splits, as "+" does: the bundled
+// example's "Sales Cloud + Analytics" is two licenses.
+func TestDraftSpacedPlus(t *testing.T) {
+	d := draftCSV(t, `Email,Licenses
+ada@example.com,Sales Cloud + Analytics
+bob@example.com,Sales Cloud
+cy@example.com,Analytics
+dee@example.com,Sales Cloud+Analytics
+`)
+	wantLines(t, d, `  - names: list(row.Licenses, "+")  # CONFIRM`)
 }

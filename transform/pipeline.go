@@ -40,6 +40,7 @@ type Stats struct {
 	Skipped   int            // dropped by skip rules
 	SkipRules []SkipCount    // per rule, in the mapping's order, rules that dropped nothing included
 	Rejected  int            // records with errors
+	Stopped   bool           // with Fail, reading stopped after MaxErrors+1 errors: the counts are of the rows read
 	Users     int            // unique users in the output
 	Active    int            // of Users, with status active
 	Deleted   int            // of Users, with status deleted
@@ -112,6 +113,7 @@ func (p *Program) Run(r Reader, opt Options) (*Result, error) {
 				if len(res.Errors) < opt.MaxErrors {
 					res.Errors = append(res.Errors, row.err)
 				} else if opt.OnError == Fail {
+					res.Stats.Stopped = true
 					return false // enough to show; the run fails anyway
 				}
 				continue

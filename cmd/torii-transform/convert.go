@@ -116,13 +116,13 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 		}
 	}
 	if res != nil {
-		c.printRowErrors(res.Errors, res.Stats.Rejected, f.maxErrors)
+		c.printRowErrors(res, f.maxErrors)
 		for _, w := range res.Warnings {
 			c.warnf("%v", w)
 		}
 	}
 	if errors.Is(err, transform.ErrRejected) {
-		fmt.Fprintf(c.stderr, "torii-transform: %s: %d of %d rows could not be converted; nothing was written\n", in.name, res.Stats.Rejected, res.Stats.Rows)
+		fmt.Fprintf(c.stderr, "torii-transform: %s: %s; nothing was written\n", in.name, rejectedRows(res.Stats))
 		fmt.Fprintln(c.stderr, "hint: fix the rows or the mapping; --on-error skip drops such rows (each dropped person is removed from the app in Torii)")
 		return exitError{exitFail}
 	}
@@ -499,9 +499,9 @@ func writeReport(path string, errs []*transform.RowError) error {
 }
 
 // printRowErrors prints up to limit row errors, with the hint of the first that has one.
-func (c *cli) printRowErrors(errs []*transform.RowError, total, limit int) {
+func (c *cli) printRowErrors(res *transform.Result, limit int) {
 	hinted := false
-	for i, e := range errs {
+	for i, e := range res.Errors {
 		if i == limit {
 			break
 		}
@@ -511,9 +511,20 @@ func (c *cli) printRowErrors(errs []*transform.RowError, total, limit int) {
 			hinted = true
 		}
 	}
-	if more := total - min(limit, len(errs)); more > 0 {
-		fmt.Fprintf(c.stderr, "torii-transform: ... and %d more row errors\n", more)
+	switch more := res.Stats.Rejected - min(limit, len(res.Errors)); {
+	case res.Stats.Stopped:
+		fmt.Fprintf(c.stderr, "torii-transform: ... and more: reading stopped at the next one (--max-errors %d)\n", limit)
+	case more > 0:
+		fmt.Fprintf(c.stderr, "torii-transform: ... and %s more\n", count(more, "row error"))
 	}
+}
+
+// rejectedRows says how many rows could not be converted, for a failed run's message.
+func rejectedRows(s transform.Stats) string {
+	if s.Stopped {
+		return fmt.Sprintf("%d of the first %d rows could not be converted, and reading stopped there", s.Rejected, s.Rows)
+	}
+	return fmt.Sprintf("%d of %d rows could not be converted", s.Rejected, s.Rows)
 }
 
 func (c *cli) summary(in input, res *transform.Result, output string, took time.Duration) {

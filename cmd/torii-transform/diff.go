@@ -126,13 +126,13 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 	}
 	res, in, err := c.runMapping(cmd, f, inputName, onError)
 	if res != nil {
-		c.printRowErrors(res.Errors, res.Stats.Rejected, f.maxErrors)
+		c.printRowErrors(res, f.maxErrors)
 		for _, w := range res.Warnings {
 			c.warnf("%v", w)
 		}
 	}
 	if errors.Is(err, transform.ErrRejected) {
-		return nil, fmt.Errorf("%s: %d of %d rows could not be converted", in.name, res.Stats.Rejected, res.Stats.Rows)
+		return nil, fmt.Errorf("%s: %s", in.name, rejectedRows(res.Stats))
 	}
 	if err != nil {
 		return nil, err

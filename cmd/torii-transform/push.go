@@ -265,10 +265,10 @@ func (c *cli) pushData(cmd *cobra.Command, f *pushFlags, inputName string) ([]by
 	}
 	res, in, err := c.runMapping(cmd, &f.convert, inputName, onError)
 	if res != nil {
-		c.printRowErrors(res.Errors, res.Stats.Rejected, f.convert.maxErrors)
+		c.printRowErrors(res, f.convert.maxErrors)
 	}
 	if errors.Is(err, transform.ErrRejected) {
-		return nil, fmt.Errorf("%s: %d of %d rows could not be converted; nothing was pushed", in.name, res.Stats.Rejected, res.Stats.Rows)
+		return nil, fmt.Errorf("%s: %s; nothing was pushed", in.name, rejectedRows(res.Stats))
 	}
 	if err != nil {
 		return nil, err

@@ -83,17 +83,17 @@ type Options struct {
 	// Footer matches the value of the lines that a report appends after its records, in
 	// a spreadsheet or delimited text: they are dropped from the end and counted.
 	Footer *regexp.Regexp
-	// FindFooter, for drafting a mapping, takes every line with a single value at the end
-	// of a spreadsheet or delimited text for a report footer, unless the value is a lone
-	// email address (a person's row with nothing else filled in), and lets such lines
-	// before other records through as records. Input.Footer then says what the footer
-	// was. It replaces Footer.
+	// FindFooter, for drafting a mapping, takes the lines with a single value at the end
+	// of a spreadsheet or delimited text of several columns for a report footer, unless
+	// the value holds an @ (a person's row with nothing else filled in), and lets such
+	// lines before other records through as records. Input.Footer then says what the
+	// footer was. It replaces Footer.
 	FindFooter bool
 }
 
-// anyFooter matches a line's value (trimmed, not empty) unless it is one word with an @:
-// the footer pattern of Options.FindFooter.
-var anyFooter = regexp.MustCompile(`\s|^[^@]*$`)
+// noAddress matches a line's value unless it holds an @: the footer pattern of
+// Options.FindFooter.
+var noAddress = regexp.MustCompile(`^[^@]*$`)
 
 // Input is an opened input: its records, its header and what was found out about it.
 type Input struct {
@@ -139,7 +139,7 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 	}
 	footerRe := opt.Footer
 	if opt.FindFooter {
-		footerRe = anyFooter
+		footerRe = noAddress
 	}
 	var br *bufio.Reader
 	if format == "" {
@@ -183,6 +183,10 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		in.Reader, in.Header, in.Encoding, in.Path = j, j.Header(), enc, j.Path()
 	default:
 		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	if opt.FindFooter && len(in.Header.Names) < 2 {
+		// Every line of a one-column export has a single value: none is told from a footer.
+		return in, nil
 	}
 	if footerRe != nil && (format == FormatCSV || format == FormatXLSX) {
 		in.footer = &footer{r: in.Reader, re: footerRe, lenient: opt.FindFooter}

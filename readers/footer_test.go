@@ -34,10 +34,15 @@ func TestFindFooter(t *testing.T) {
 	if err != nil || !cmp.Equal(got, []string{"1|2", "Alone|", "3|", "4|4"}) || !cmp.Equal(footer, []string{"Total: 3", "(c) 2026 Example Inc."}) {
 		t.Errorf("records %q, footer %q, %v", got, footer, err)
 	}
-	// A lone address at the end is a person, not a footer.
-	got, footer, err = readInput("a,b\n1,2\nbob@example.com,\nSee admin@example.com\n", opt)
-	if err != nil || !cmp.Equal(got, []string{"1|2", "bob@example.com|"}) || !cmp.Equal(footer, []string{"See admin@example.com"}) {
+	// A value with an address at the end is a person, not a footer.
+	got, footer, err = readInput("a,b\n1,2\nbob@example.com,\nBob Stone <bob@example.com>,\n", opt)
+	if err != nil || !cmp.Equal(got, []string{"1|2", "bob@example.com|", "Bob Stone <bob@example.com>|"}) || footer != nil {
 		t.Errorf("records %q, footer %q, %v", got, footer, err)
+	}
+	// In a one-column export every line has one value: none is a footer.
+	got, footer, err = readInput("Email\nAda Lovelace <ada@example.com>\nTotal\n", opt)
+	if err != nil || !cmp.Equal(got, []string{"Ada Lovelace <ada@example.com>", "Total"}) || footer != nil {
+		t.Errorf("one column: records %q, footer %q, %v", got, footer, err)
 	}
 	got, footer, err = readInput("a,b\n1,2\n", opt)
 	if err != nil || !cmp.Equal(got, []string{"1|2"}) || footer != nil {

@@ -28,7 +28,7 @@ type Program struct {
 	fails    []*compiled                    // parallel to Mapping.Fail
 	user     [len(userFieldOrder)]*compiled // by userField
 	licenses []compiledLicense
-	columns  map[int]bool // of Header, read without ?.
+	columns  map[int]bool // of Header, read by name: true when read without ?.
 	// unassigned computes catalog licenses' unassignedAmount once, after the records.
 	unassigned map[string]*compiled
 }
@@ -39,6 +39,18 @@ func (p *Program) Columns() []string {
 	var cols []string
 	for i, name := range p.Header.Names {
 		if p.columns[i] {
+			cols = append(cols, name)
+		}
+	}
+	return cols
+}
+
+// ColumnsRead returns the header's columns that the mapping reads by name, with row.x or
+// row?.x, in header order.
+func (p *Program) ColumnsRead() []string {
+	var cols []string
+	for i, name := range p.Header.Names {
+		if _, ok := p.columns[i]; ok {
 			cols = append(cols, name)
 		}
 	}
@@ -386,9 +398,7 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 			if ce.column < 0 {
 				ce.column = i
 			}
-			if !n.Optional {
-				c.columns[i] = true
-			}
+			c.columns[i] = c.columns[i] || !n.Optional
 		case *ast.CallNode:
 			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 				c.checkCall(ce, id.Value, n, n.Arguments)

@@ -29,10 +29,16 @@ func builtinFS() fs.FS { return mappings.FS() }
 // autoMapping is the -m that picks a built-in mapping from the export's header.
 const autoMapping = "auto"
 
+// autoMinColumns is how many of an export's columns a built-in mapping must read (by
+// name, optional ones included) to be picked by -m auto: one that reads only Email and
+// the names fits any list of people.
+const autoMinColumns = 4
+
 // pickMapping returns the built-in mapping for an export with header h: the one whose
-// expressions all compile against it, or, when several do, the one that reads every
-// column the others read and more (a mapping that needs only Email fits many exports).
-// Anything else is an error: a wrong guess could remove people.
+// expressions all compile against it and that reads at least autoMinColumns of its
+// columns, or, when several do, the one that reads every column the others read and more
+// (a mapping that needs only Email fits many exports). Anything else is an error: a
+// wrong guess could remove people.
 func pickMapping(h *transform.Header) (*transform.Mapping, error) {
 	type fit struct {
 		m    *transform.Mapping
@@ -44,8 +50,8 @@ func pickMapping(h *transform.Header) (*transform.Mapping, error) {
 		if err != nil {
 			continue
 		}
-		if p, err := m.Compile(h, transform.CompileOptions{}); err == nil {
-			fits = append(fits, fit{m, p.Columns()})
+		if p, err := m.Compile(h, transform.CompileOptions{}); err == nil && len(p.ColumnsRead()) >= autoMinColumns {
+			fits = append(fits, fit{m, p.ColumnsRead()})
 		}
 	}
 	if len(fits) == 0 {

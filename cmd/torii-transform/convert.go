@@ -202,10 +202,25 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 		inputName = stdinName
 	}
 	var size int64
-	if fh, ok := r.(*os.File); ok {
-		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
+	fh, seekable := r.(*os.File)
+	if seekable {
+		st, err := fh.Stat()
+		seekable = err == nil && st.Mode().IsRegular()
+		if seekable {
 			size = st.Size()
 		}
+	}
+	picked := false
+	if m == nil && seekable {
+		// -m auto on a file: the header picks the mapping, then the export is read again
+		// as the mapping says (its footer, its sheet, rows to skip).
+		if m, err = pickFor(fh, inputName, override(transform.Input{})); err != nil {
+			return nil, input{name: inputName}, err
+		}
+		if _, err := fh.Seek(0, io.SeekStart); err != nil {
+			return nil, input{name: inputName}, err
+		}
+		picked = true
 	}
 	r, prog := c.startProgress(r, size)
 	defer prog.done()
@@ -220,6 +235,9 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 		opt = override(transform.Input{})
 	}
 	res, in, err := convertReader(m, loadErr, r, inputName, opt, run)
+	if picked {
+		in.picked, in.vendor = m.Name, m.Vendor
+	}
 	if in.picked != "" {
 		fmt.Fprintf(c.stderr, "torii-transform: -m auto: %s looks like %s's export; using the built-in mapping %s\n", in.name, in.vendor, in.picked)
 	}
@@ -242,6 +260,13 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 			return nil, in, err
 		}
 		in.picked, in.vendor = m.Name, m.Vendor
+		if ownSettings(m.Input) {
+			// Standard input cannot be read again with them.
+			return nil, in, &transform.Hint{
+				Err:  fmt.Errorf("%s: -m auto: the built-in mapping %s reads its export with settings of its own (its input section), which standard input was not read with", name, m.Name),
+				Hint: "give the export as a file, or name the mapping: -m " + m.Name,
+			}
+		}
 	}
 	tables, err := readTables(m, opt)
 	if err != nil {
@@ -254,6 +279,22 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 	res, err := prog.Run(src, run)
 	in.footer = src.Footer()
 	return res, in, err
+}
+
+// pickFor reads the header of the export in r and picks the built-in mapping for it.
+func pickFor(r io.Reader, name string, opt readOptions) (*transform.Mapping, error) {
+	src, err := readers.Open(r, name, opt.readers())
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return pickMapping(src.Header)
+}
+
+// ownSettings reports whether a mapping's input section changes how its export is read.
+func ownSettings(in transform.Input) bool {
+	return in.Sheet != "" || in.Path != "" || in.Delimiter != 0 || in.Encoding != "" || in.SkipRows != 0 ||
+		in.LazyQuotes || in.Timezone != nil || in.Footer != nil
 }
 
 // readTables reads the mapping's lookup tables: each from the file --input names, else

@@ -79,7 +79,9 @@ func (f *footer) Read() (*transform.Record, error) {
 			return nil, io.EOF
 		case err != nil:
 			return nil, err
-		case footerLine(f.re, rec.Values), len(f.held) > 0 && blank(rec):
+		case footerLine(f.re, rec.Values), blank(rec):
+			// A blank record may come before a footer, as a spreadsheet saves a blank
+			// line (",,,"): it is held too, and is a record again if records follow.
 			f.held = append(f.held, rec)
 		case len(f.held) > 0:
 			f.next = rec

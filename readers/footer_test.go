@@ -66,6 +66,11 @@ func TestFooter(t *testing.T) {
 			t.Errorf("%q: records %q, %v", src, got, err)
 		}
 	}
+	// Blank records before the footer, as a spreadsheet writes blank lines, go with it.
+	got, footer, err = read("a,b\n1,2\n,\n\"Grand Totals (1 records)\",\n,\n")
+	if err != nil || !cmp.Equal(got, []string{"1|2"}) || !cmp.Equal(footer, []string{"Grand Totals (1 records)"}) {
+		t.Errorf("records %q, footer %q, %v", got, footer, err)
+	}
 	got, _, err = read("a,b\n1,2\n,\n3,4\n")
 	if err != nil || !cmp.Equal(got, []string{"1|2", "|", "3|4"}) {
 		t.Errorf("records %q, %v", got, err)

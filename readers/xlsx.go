@@ -644,7 +644,8 @@ func serialDate(v string, kind cellKind, date1904 bool, pos transform.Pos) (stri
 	}
 	switch kind {
 	case kindDate:
-		if days == 0 {
+		if days == 0 && !date1904 {
+			// In the 1904 system day 0 is 1904-01-01; in the 1900 system it is no day.
 			return "", errorAt(pos, "", fmt.Errorf("date cell holds %s, which is no date (day 0)", v))
 		}
 		return t.Format(time.DateOnly), nil

@@ -515,3 +515,13 @@ func TestFormatKind(t *testing.T) {
 		}
 	}
 }
+
+func TestSerialDateDayZero(t *testing.T) {
+	pos := transform.Pos{File: "w.xlsx", Sheet: "S", Line: 2, Column: 1}
+	if got, err := serialDate("0", kindDate, true, pos); err != nil || got != "1904-01-01" {
+		t.Errorf("1904 system, day 0: %q, %v; want 1904-01-01", got, err)
+	}
+	if _, err := serialDate("0", kindDate, false, pos); err == nil {
+		t.Error("1900 system, day 0: no error; it is no day")
+	}
+}

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -145,12 +146,45 @@ func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
 func unwrapExpr(err error) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
+		msg := fe.Message
+		if fe.Prev != nil {
+			msg = fe.Prev.Error()
+		}
+		if m := conversion.FindStringSubmatch(msg); m != nil {
+			// A JSON value of another type than the expression uses it as.
+			return &Hint{
+				Err:  fmt.Errorf("want %s, got %s", typeWord(m[2]), typeWord(m[1])),
+				Hint: "a JSON value's type varies from record to record: compare or convert it, as in row.enabled == true or row.enabled in [true, \"yes\"]",
+			}
+		}
 		if fe.Prev != nil {
 			return fe.Prev
 		}
 		return errors.New(fe.Message)
 	}
 	return err
+}
+
+// conversion matches the runtime's message for a value used as another type.
+var conversion = regexp.MustCompile(`interface conversion: interface \{\} is ([^,]+), not (.+)$`)
+
+// typeWord names a Go type as a mapping's author knows it.
+func typeWord(t string) string {
+	switch t {
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	case "float64", "int", "json.Number":
+		return "a number"
+	case "map[string]interface {}":
+		return "an object"
+	case "[]interface {}":
+		return "a list"
+	case "nil":
+		return "nothing (null)"
+	}
+	return t
 }
 
 func (ev *Evaluator) rowError(ce *compiled, rec *Record, err error) *RowError {

@@ -338,6 +338,7 @@ func (j *JSON) findRecords(path string) error {
 	if path != "" {
 		parts = strings.Split(path, ".")
 	}
+	var empty []string // arrays that hold no objects, passed over when looking for records
 	for depth := 0; ; {
 		var keys []string
 		found := false
@@ -353,9 +354,15 @@ func (j *JSON) findRecords(path string) error {
 				return j.syntaxError(err, 0, false)
 			}
 			switch {
-			case len(parts) == 0 && vt == json.Delim('['):
+			case len(parts) == 0 && vt == json.Delim('[') && j.firstIsObject():
 				j.path = key
 				return nil
+			case len(parts) == 0 && vt == json.Delim('['):
+				// An empty list, or one of text such as SCIM's "schemas": not the records.
+				empty = append(empty, key)
+				if err := j.skip(vt); err != nil {
+					return err
+				}
 			case len(parts) > 0 && key == parts[depth]:
 				last := depth == len(parts)-1
 				if last && vt == json.Delim('[') {
@@ -391,11 +398,42 @@ func (j *JSON) findRecords(path string) error {
 			where = fmt.Sprintf("%q", strings.Join(parts[:depth], "."))
 		}
 		if len(parts) == 0 {
+			if _, err := j.dec.Token(); err == nil && j.dec.More() { // the object's }, then more
+				return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "read it as NDJSON: --format ndjson, or the mapping's input.format",
+					errors.New("the input holds one JSON object after another, not an array of records"))
+			}
+			what := fmt.Sprintf("its keys: %s", quoteAll(keys))
+			switch {
+			case len(empty) == 1:
+				what += fmt.Sprintf("; %s holds no objects", quoteAll(empty))
+			case len(empty) > 1:
+				what += fmt.Sprintf("; %s hold no objects", quoteAll(empty))
+			}
 			return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "give the records' path with --path or the mapping's input.path, such as data.users",
-				fmt.Errorf("%s holds no array of records (its keys: %s)", where, quoteAll(keys)))
+				fmt.Errorf("%s holds no array of records (%s)", where, what))
 		}
 		return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "",
 			fmt.Errorf("no %q in %s (its keys: %s)", parts[depth], where, quoteAll(keys)))
+	}
+}
+
+// firstIsObject reports, just after an array's [, whether its first element is an
+// object, without reading it.
+func (j *JSON) firstIsObject() bool {
+	if !j.dec.More() { // this reads ahead to the next element, if any
+		return false
+	}
+	br := j.dec.Buffered()
+	var c [1]byte
+	for {
+		if _, err := br.Read(c[:]); err != nil {
+			return false
+		}
+		switch c[0] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c[0] == '{'
 	}
 }
 

@@ -151,6 +151,17 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		format = Sniff(head)
 		r = br
 	}
+	if format != FormatXLSX {
+		// A workbook saved or renamed as text would read as garbage: say what it is.
+		if br == nil {
+			br = bufio.NewReaderSize(r, 64<<10)
+			r = br
+		}
+		if head, _ := br.Peek(4); Sniff(head) == FormatXLSX {
+			return nil, errorAt(transform.Pos{File: name}, "give --format xlsx, or save it from the spreadsheet as CSV",
+				fmt.Errorf("this is a workbook (a spreadsheet file), not %s text", strings.ToUpper(string(format))))
+		}
+	}
 	in := &Input{Format: format}
 	switch format {
 	case FormatXLSX:

@@ -525,3 +525,16 @@ func TestSerialDateDayZero(t *testing.T) {
 		t.Error("1900 system, day 0: no error; it is no day")
 	}
 }
+
+// A workbook named or read as text is said to be one, rather than read as garbage.
+func TestWorkbookAsText(t *testing.T) {
+	data := Workbook(t, false, Sheet{Name: "S", Rows: [][]any{{"Email"}, {"a@example.com"}}})
+	for _, opt := range []Options{{}, {Format: FormatJSON}, {Format: FormatCSV, Encoding: "windows-1252"}} {
+		_, err := Open(bytes.NewReader(data), "users.csv", opt)
+		checkErr(t, err, "users.csv: this is a workbook (a spreadsheet file), not "+map[Format]string{"": "CSV", FormatJSON: "JSON", FormatCSV: "CSV"}[opt.Format]+" text",
+			"give --format xlsx, or save it from the spreadsheet as CSV")
+	}
+	if _, err := Open(bytes.NewReader(data), "users.csv", Options{Format: FormatXLSX}); err != nil {
+		t.Errorf("--format xlsx: %v", err)
+	}
+}

@@ -822,3 +822,18 @@ func BenchmarkCSV(b *testing.B) {
 		b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 }
+
+// A UTF-8 byte-order mark wins over a single-byte encoding given by mistake.
+func TestDecodeBOMWins(t *testing.T) {
+	for _, enc := range []string{"windows-1252", "iso-8859-1", ""} {
+		got, _, err := readInput("\xEF\xBB\xBFEmail,Name\na@example.com,Zoë\n", Options{Format: FormatCSV, Encoding: enc})
+		if err != nil || !cmp.Equal(got, []string{"a@example.com|Zoë"}) {
+			t.Errorf("%q: records %q, %v", enc, got, err)
+		}
+	}
+	// Without a mark, the encoding given decodes.
+	got, _, err := readInput("Email,Name\na@example.com,Zo\xEB\n", Options{Format: FormatCSV, Encoding: "windows-1252"})
+	if err != nil || !cmp.Equal(got, []string{"a@example.com|Zoë"}) {
+		t.Errorf("windows-1252: records %q, %v", got, err)
+	}
+}

@@ -15,10 +15,16 @@ import (
 // Decode returns a reader of UTF-8 text decoded from r, and the encoding it used.
 // With encoding "" the text is UTF-8, unless it starts with a UTF-16 byte-order mark,
 // as Excel's "Unicode text" and some consoles' exports do. A UTF-8 byte-order mark is
-// left for the format's reader to strip.
+// left for the format's reader to strip. A UTF-8 byte-order mark wins over a single-byte
+// encoding: "ï»¿" opening a Windows-1252 file is no one's intent.
 func Decode(r io.Reader, encoding string) (io.Reader, string) {
 	enc := tr.CanonicalEncoding(encoding)
 	br := bufio.NewReaderSize(r, 64<<10)
+	if enc == "windows-1252" || enc == "iso-8859-1" {
+		if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xEF\xBB\xBF")) {
+			return br, "utf-8"
+		}
+	}
 	if enc == "" || enc == "utf-8" {
 		head, _ := br.Peek(2)
 		switch {

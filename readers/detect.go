@@ -169,7 +169,9 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, err := NewXLSX(ra, size, name, opt.XLSX)
+		xo := opt.XLSX
+		xo.Footer = footerRe
+		x, err := NewXLSX(ra, size, name, xo)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,10 @@ type XLSXOptions struct {
 	// SkipRows is the number of rows above the header to drop, counted from row 1.
 	// Blank rows and title rows after them are dropped without being counted: see XLSX.
 	SkipRows int
+	// Footer, when set, lets through a row whose one value it matches, in whatever
+	// column, as a record with that value first: a report footer, which the footer
+	// filter of Open then drops.
+	Footer *regexp.Regexp
 }
 
 // Limits on what a workbook may unpack to. A real export of a million users unpacks to
@@ -79,8 +85,9 @@ type XLSX struct {
 	first       int    // blank columns before the first named one, dropped
 	pending     []xrow // rows read ahead to find the header, returned first
 	cells       []string
-	rowNum      int   // the last row read
-	err         error // sticky: the sheet can't be read any further
+	rowNum      int            // the last row read
+	err         error          // sticky: the sheet can't be read any further
+	footer      *regexp.Regexp // see XLSXOptions.Footer
 }
 
 var _ transform.Reader = (*XLSX)(nil)
@@ -122,7 +129,7 @@ func NewXLSX(r io.ReaderAt, size int64, name string, opt XLSXOptions) (*XLSX, er
 	}
 	defer f.Close()
 
-	x := &XLSX{file: name}
+	x := &XLSX{file: name, footer: opt.Footer}
 	if err := x.pickSheet(f, opt.Sheet); err != nil {
 		return nil, err
 	}
@@ -385,6 +392,13 @@ func (x *XLSX) Read() (*transform.Record, error) {
 			continue
 		}
 		n := len(x.header.Names)
+		if i := firstFilled(r.values); r.filled == 1 && (i < x.first || i >= x.first+n) && footerLine(x.footer, r.values) {
+			// A footer's line outside the table, where the report writer put it: often
+			// in column A, left of a table that starts further right.
+			values := make([]string, n)
+			values[0] = r.values[i]
+			return &transform.Record{Header: x.header, Values: values, Line: r.num}, nil
+		}
 		for i := range r.values {
 			if (i < x.first || i >= x.first+n) && strings.TrimSpace(r.values[i]) != "" {
 				pos := transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: i + 1}
@@ -407,6 +421,11 @@ func (x *XLSX) Read() (*transform.Record, error) {
 		}
 		return rec, nil
 	}
+}
+
+// firstFilled returns the index of the first value that is not blank, or -1.
+func firstFilled(values []string) int {
+	return slices.IndexFunc(values, func(v string) bool { return strings.TrimSpace(v) != "" })
 }
 
 // readRow reads the next <row> of the sheet. Values are in column order from column A,

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -536,5 +537,42 @@ func TestWorkbookAsText(t *testing.T) {
 	}
 	if _, err := Open(bytes.NewReader(data), "users.csv", Options{Format: FormatXLSX}); err != nil {
 		t.Errorf("--format xlsx: %v", err)
+	}
+}
+
+// A footer's line outside the table's columns reaches the footer filter.
+func TestXLSXFooterOutsideTable(t *testing.T) {
+	data := Workbook(t, false, Sheet{Name: "S", Rows: [][]any{
+		{nil, "Email", "Name"},
+		{nil, "a@example.com", "Ada"},
+		{},
+		{"Confidential Information - Do Not Distribute"},
+	}})
+	in, err := Open(bytes.NewReader(data), "r.xlsx", Options{Footer: regexp.MustCompile(`^Confidential`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		rec, err := in.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Join(rec.Values, "|"))
+	}
+	if !cmp.Equal(got, []string{"a@example.com|Ada"}) || !cmp.Equal(in.Footer(), []string{"Confidential Information - Do Not Distribute"}) {
+		t.Errorf("records %q, footer %q", got, in.Footer())
+	}
+	// Without a footer pattern it is a value in a column with no name, as ever.
+	in, err = Open(bytes.NewReader(data), "r.xlsx", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Read()
+	if _, err := in.Read(); err == nil || !strings.Contains(err.Error(), "which has no name in the header") {
+		t.Errorf("without a footer pattern: %v", err)
 	}
 }

@@ -173,7 +173,9 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 			if p.unassigned == nil {
 				p.unassigned = map[string]*compiled{}
 			}
-			p.unassigned[name] = c.compile(fmt.Sprintf("catalog[%q].unassignedAmount", name), *e, countKinds)
+			ce := c.compile(fmt.Sprintf("catalog[%q].unassignedAmount", name), *e, countKinds)
+			p.unassigned[name] = ce
+			c.checkConstantSeats(ce)
 		}
 	}
 	if err := c.errs.Err(); err != nil {
@@ -194,6 +196,29 @@ func userFieldKinds(f userField) []reflect.Kind {
 		return stringListKinds
 	}
 	return stringKinds
+}
+
+// checkConstantSeats computes an unassignedAmount that reads nothing (2 + 3, 2.5) now,
+// so that lint reports what the run would.
+func (c *compiler) checkConstantSeats(ce *compiled) {
+	if ce.prog == nil || ast.Find(ce.prog.Node(), func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.IdentifierNode, *ast.CallNode, *ast.BuiltinNode:
+			return true
+		}
+		return false
+	}) != nil {
+		return
+	}
+	v, err := expr.Run(ce.prog, c.env)
+	if err == nil {
+		_, err = seatCount(v)
+	} else {
+		err = unwrapExpr(err)
+	}
+	if err != nil {
+		c.errs = append(c.errs, &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)})
+	}
 }
 
 // readsLicense reports whether ce reads the license variable.

@@ -395,9 +395,22 @@ user:
 
 func TestUnassignedExpression(t *testing.T) {
 	in := newRows("email,plan", "a@example.com,E3")
-	p := compile(t, "version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2 + 3\n  E5:\n    unassignedAmount: '\"lots\"'\n", in)
-	_, err := p.Run(in, Options{})
-	if err == nil || err.Error() != `m.yaml:10:23: catalog["E5"].unassignedAmount: want a whole number of seats, got "lots"` {
+	// A constant is computed when the mapping compiles, so that lint reports it.
+	m, err := Load("m.yaml", []byte("version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2.5\n  E5:\n    unassignedAmount: '\"lots\"'\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Compile(in.h, CompileOptions{})
+	if got := errorLines(err); !cmp.Equal(got, []string{
+		`m.yaml:8:23: catalog["E3"].unassignedAmount: want a whole number of seats, got "2.5"`,
+		`m.yaml:10:23: catalog["E5"].unassignedAmount: want a whole number of seats, got "lots"`,
+	}) {
+		t.Fatalf("compile: %q", got)
+	}
+	// Anything else is computed after the records.
+	p := compile(t, "version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E5:\n    unassignedAmount: 'trim(\"lots\")'\n", in)
+	_, err = p.Run(in, Options{})
+	if err == nil || err.Error() != `m.yaml:8:23: catalog["E5"].unassignedAmount: want a whole number of seats, got "lots"` {
 		t.Fatalf("err = %v", err)
 	}
 	in = newRows("email,plan", "a@example.com,E3")

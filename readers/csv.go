@@ -232,10 +232,6 @@ func (c *CSV) Read() (*transform.Record, error) {
 		if !utf8.ValidString(v) {
 			return nil, errorAt(c.pos(i), hintEncoding, errors.New("invalid UTF-8"))
 		}
-		if c.r.LazyQuotes && strings.Contains(v, "\n") && c.swallowed(v) {
-			return nil, errorAt(c.pos(i), "close the quote in the file; without --lazy-quotes the error says where the quoted value starts",
-				errors.New("a quoted value holds whole lines of records: a quote that is never closed ran over them"))
-		}
 		if bareCR(v) {
 			// encoding/csv takes a carriage return alone for text, and would run the
 			// records it ends into one value.
@@ -244,18 +240,6 @@ func (c *CSV) Read() (*transform.Record, error) {
 		}
 	}
 	return &transform.Record{Header: c.header, Values: values, Line: int(locs[0].Line), Locs: locs}, nil
-}
-
-// swallowed reports whether a value read with lazy quotes holds a line with a field for
-// every column: records that an unclosed quote ran over, not a value's own lines.
-func (c *CSV) swallowed(v string) bool {
-	lines := strings.Split(v, "\n")
-	for _, line := range lines[1:] {
-		if strings.Count(line, string(c.delim)) >= len(c.header.Names)-1 && len(c.header.Names) > 1 {
-			return true
-		}
-	}
-	return false
 }
 
 // bareCR reports whether v has a carriage return followed by text other than a line

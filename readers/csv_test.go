@@ -851,16 +851,3 @@ func TestBareCR(t *testing.T) {
 	checkErr(t, err, "r.csv:2:1: a bare carriage return inside a value: lines that end in one (classic Mac OS line breaks) run into each other",
 		"save the file with Windows (CRLF) or Unix (LF) line breaks")
 }
-
-// With lazy quotes, a quote never closed runs over the records after it: that is an
-// error, not records lost. A value's own lines are kept.
-func TestLazyQuotesSwallow(t *testing.T) {
-	lazy := Options{Format: FormatCSV, CSV: CSVOptions{LazyQuotes: true}}
-	_, _, err := readInput("Email,Name\na@x.com,A\nb@x.com,\"Bob\nc@x.com,C\nd@x.com,D\n", lazy)
-	checkErr(t, err, "r.csv:3:9: a quoted value holds whole lines of records: a quote that is never closed ran over them",
-		"close the quote in the file; without --lazy-quotes the error says where the quoted value starts")
-	got, _, err := readInput("Email,Address\na@x.com,\"1 Main St\nSpringfield\"\nb@x.com,5 \"The\" Row\n", lazy)
-	if err != nil || !cmp.Equal(got, []string{"a@x.com|1 Main St\nSpringfield", "b@x.com|5 \"The\" Row"}) {
-		t.Errorf("records %q, %v", got, err)
-	}
-}

@@ -232,31 +232,8 @@ func (c *CSV) Read() (*transform.Record, error) {
 		if !utf8.ValidString(v) {
 			return nil, errorAt(c.pos(i), hintEncoding, errors.New("invalid UTF-8"))
 		}
-		if bareCR(v) {
-			// encoding/csv takes a carriage return alone for text, and would run the
-			// records it ends into one value.
-			return nil, errorAt(c.pos(i), "save the file with Windows (CRLF) or Unix (LF) line breaks",
-				errors.New("a bare carriage return inside a value: lines that end in one (classic Mac OS line breaks) run into each other"))
-		}
 	}
 	return &transform.Record{Header: c.header, Values: values, Line: int(locs[0].Line), Locs: locs}, nil
-}
-
-// bareCR reports whether v has a carriage return followed by text other than a line
-// feed: a line break of its own. One at the end of the value is left to trimming, as
-// line breaks converted twice (CR CR LF) leave it.
-func bareCR(v string) bool {
-	for i := strings.IndexByte(v, '\r'); i >= 0 && i < len(v)-1; {
-		if v[i+1] != '\n' && v[i+1] != '\r' {
-			return true
-		}
-		next := strings.IndexByte(v[i+1:], '\r')
-		if next < 0 {
-			return false
-		}
-		i += 1 + next
-	}
-	return false
 }
 
 // checkWidth checks that the record just read has a field for every named column, and

@@ -837,17 +837,3 @@ func TestDecodeBOMWins(t *testing.T) {
 		t.Errorf("windows-1252: records %q, %v", got, err)
 	}
 }
-
-func TestBareCR(t *testing.T) {
-	for v, want := range map[string]bool{
-		"": false, "Ann": false, "Ann\r": false, "Ann\r\r": false, "a\r\nb": false,
-		"a@x.com\rb@x.com": true, "a\r\rb": true, "a\r\nb\rc": true,
-	} {
-		if got := bareCR(v); got != want {
-			t.Errorf("bareCR(%q) = %v, want %v", v, got, want)
-		}
-	}
-	_, _, err := readInput("email\r\na@x.com\rb@x.com\r\n", Options{Format: FormatCSV})
-	checkErr(t, err, "r.csv:2:1: a bare carriage return inside a value: lines that end in one (classic Mac OS line breaks) run into each other",
-		"save the file with Windows (CRLF) or Unix (LF) line breaks")
-}

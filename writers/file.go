@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteFile writes a file through write and replaces path with it atomically: the data
@@ -19,6 +20,11 @@ import (
 // A symbolic link is followed: its target is replaced and the link stays. A device or a
 // named pipe, such as /dev/stdout, is written to as it is, since it cannot be replaced.
 func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+	if strings.HasPrefix(path, "/dev/") || strings.HasPrefix(path, "/proc/") {
+		// /dev/stdout and its kin are a descriptor's file, perhaps one opened for
+		// appending: written to as they are, never replaced.
+		return writeThrough(path, write)
+	}
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 	}
@@ -68,7 +74,7 @@ func WriteFile(path string, perm os.FileMode, write func(io.Writer) error) (err 
 
 // writeThrough writes to an existing file that is not a regular one.
 func writeThrough(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, errors.Unwrap(err))
 	}

@@ -214,10 +214,14 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	if m == nil && seekable {
 		// -m auto on a file: the header picks the mapping, then the export is read again
 		// as the mapping says (its footer, its sheet, rows to skip).
+		start, err := fh.Seek(0, io.SeekCurrent) // where the input starts: a script may have read a line
+		if err != nil {
+			return nil, input{name: inputName}, err
+		}
 		if m, err = pickFor(fh, inputName, override(transform.Input{})); err != nil {
 			return nil, input{name: inputName}, err
 		}
-		if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		if _, err := fh.Seek(start, io.SeekStart); err != nil {
 			return nil, input{name: inputName}, err
 		}
 		picked = true

@@ -9,9 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// readInput reads src with opt, and returns the records, joined with |, and the footer.
+// readInput reads src, named r.csv, with opt, and returns the records, joined with |,
+// and the footer.
 func readInput(src string, opt Options) ([]string, []string, error) {
-	in, err := Open(strings.NewReader(src), "r.csv", opt)
+	return readFrom(strings.NewReader(src), "r.csv", opt)
+}
+
+// readFrom is readInput for any input and name.
+func readFrom(r io.Reader, name string, opt Options) ([]string, []string, error) {
+	in, err := Open(r, name, opt)
 	if err != nil {
 		return nil, nil, err
 	}

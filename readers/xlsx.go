@@ -392,12 +392,14 @@ func (x *XLSX) Read() (*transform.Record, error) {
 			continue
 		}
 		n := len(x.header.Names)
-		if i := firstFilled(r.values); r.filled == 1 && (i < x.first || i >= x.first+n) && footerLine(x.footer, r.values) {
-			// A footer's line outside the table, where the report writer put it: often
-			// in column A, left of a table that starts further right.
-			values := make([]string, n)
-			values[0] = r.values[i]
-			return &transform.Record{Header: x.header, Values: values, Line: r.num}, nil
+		if x.footer != nil && r.filled == 1 && footerLine(x.footer, r.values) {
+			if i := firstFilled(r.values); i < x.first || i >= x.first+n {
+				// A footer's line outside the table, where the report writer put it:
+				// often in column A, left of a table that starts further right.
+				values := make([]string, n)
+				values[0] = r.values[i]
+				return &transform.Record{Header: x.header, Values: values, Line: r.num}, nil
+			}
 		}
 		for i := range r.values {
 			if (i < x.first || i >= x.first+n) && strings.TrimSpace(r.values[i]) != "" {

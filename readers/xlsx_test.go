@@ -548,31 +548,13 @@ func TestXLSXFooterOutsideTable(t *testing.T) {
 		{},
 		{"Confidential Information - Do Not Distribute"},
 	}})
-	in, err := Open(bytes.NewReader(data), "r.xlsx", Options{Footer: regexp.MustCompile(`^Confidential`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for {
-		rec, err := in.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, strings.Join(rec.Values, "|"))
-	}
-	if !cmp.Equal(got, []string{"a@example.com|Ada"}) || !cmp.Equal(in.Footer(), []string{"Confidential Information - Do Not Distribute"}) {
-		t.Errorf("records %q, footer %q", got, in.Footer())
+	got, footer, err := readFrom(bytes.NewReader(data), "r.xlsx", Options{Footer: regexp.MustCompile(`^Confidential`)})
+	if err != nil || !cmp.Equal(got, []string{"a@example.com|Ada"}) || !cmp.Equal(footer, []string{"Confidential Information - Do Not Distribute"}) {
+		t.Errorf("records %q, footer %q, %v", got, footer, err)
 	}
 	// Without a footer pattern it is a value in a column with no name, as ever.
-	in, err = Open(bytes.NewReader(data), "r.xlsx", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Read()
-	if _, err := in.Read(); err == nil || !strings.Contains(err.Error(), "which has no name in the header") {
-		t.Errorf("without a footer pattern: %v", err)
+	got, _, err = readFrom(bytes.NewReader(data), "r.xlsx", Options{})
+	if !cmp.Equal(got, []string{"a@example.com|Ada"}) || err == nil || !strings.Contains(err.Error(), "which has no name in the header") {
+		t.Errorf("without a footer pattern: records %q, %v", got, err)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // CSVOptions say how to read delimited text.
@@ -34,7 +35,7 @@ type CSVOptions struct {
 }
 
 // CSV reads the records of delimited text (CSV, TSV, semicolon-separated) that has a
-// header line. It implements transform.Reader.
+// header line. It implements record.Reader.
 //
 // Text is UTF-8, with or without a byte-order mark; a decoder for other encodings goes
 // in front of it as an io.Reader. Lines end in LF or CRLF. Positions are 1-based lines
@@ -49,16 +50,16 @@ type CSV struct {
 	file    string
 	r       *csv.Reader
 	lines   *lineTracker
-	header  *transform.Header
+	header  *record.Header
 	width   int  // fields in the header line, counting the blank names dropped at its end
 	delim   rune // the delimiter in use, given or detected
 	lineOff int  // lines consumed before r's input: skipped rows and blank lines
-	locs    []transform.Loc
+	locs    []record.Loc
 	footer  *regexp.Regexp // see CSVOptions.Footer
 	err     error          // sticky: the input can't be read any further
 }
 
-var _ transform.Reader = (*CSV)(nil)
+var _ record.Reader = (*CSV)(nil)
 
 const (
 	// headBufSize bounds the part of the header line that delimiter detection looks at.
@@ -71,7 +72,7 @@ const (
 
 // NewCSV reads r up to and including the header line and returns a reader positioned
 // at the first record. name is the input's name in positions ("-" for standard input).
-// Errors in the input are *transform.Error; an invalid option is a plain error.
+// Errors in the input are *diag.Error; an invalid option is a plain error.
 // NewCSV and CSV never close r.
 func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 	if opt.Delimiter != 0 && !validDelim(opt.Delimiter) {
@@ -81,23 +82,23 @@ func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 		return nil, fmt.Errorf("invalid number of rows to skip: %d", opt.SkipRows)
 	}
 	br := bufio.NewReaderSize(r, headBufSize)
-	file := transform.Pos{File: name}
+	file := diag.Pos{File: name}
 
 	switch b, err := br.Peek(3); {
 	case bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")):
 		br.Discard(3)
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return nil, errorAt(transform.Pos{File: name, Line: 1, Column: 1}, hintUTF16,
+		return nil, errorAt(diag.Pos{File: name, Line: 1, Column: 1}, hintUTF16,
 			errors.New("input starts with a UTF-16 byte-order mark"))
 	case err != nil && err != io.EOF:
-		return nil, &transform.Error{Pos: file, Err: err}
+		return nil, &diag.Error{Pos: file, Err: err}
 	}
 
 	noHeader := errors.New("empty input: no header row")
 	skipped, eof, err := skipLines(br, opt.SkipRows)
 	switch {
 	case err != nil:
-		return nil, &transform.Error{Pos: file, Err: err}
+		return nil, &diag.Error{Pos: file, Err: err}
 	case eof:
 		return nil, errorAt(file, fmt.Sprintf("the input has %d lines, and --skip-rows skips %d", skipped, opt.SkipRows), noHeader)
 	}
@@ -112,14 +113,14 @@ func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 	for {
 		line, err := peekLine(br)
 		if err != nil && err != io.EOF {
-			return nil, &transform.Error{Pos: file, Err: err}
+			return nil, &diag.Error{Pos: file, Err: err}
 		}
 		if len(bytes.Trim(line, blank)) > 0 {
 			head = line
 			break
 		}
 		if err == io.EOF {
-			return nil, &transform.Error{Pos: file, Err: noHeader}
+			return nil, &diag.Error{Pos: file, Err: noHeader}
 		}
 		br.Discard(len(line))
 		if line[len(line)-1] == '\n' { // else a blank line longer than br's buffer goes on
@@ -132,7 +133,7 @@ func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 		c.delim = detectDelimiter(head)
 	}
 	if i := carriageReturn(head); i >= 0 {
-		return nil, errorAt(transform.Pos{File: name, Line: c.lineOff + 1, Column: i + 1},
+		return nil, errorAt(diag.Pos{File: name, Line: c.lineOff + 1, Column: i + 1},
 			"save the file with Windows (CRLF) or Unix (LF) line breaks",
 			errors.New("lines end in a bare carriage return (classic Mac OS line breaks)"))
 	}
@@ -147,7 +148,7 @@ func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
 	names, err := c.r.Read()
 	switch {
 	case err == io.EOF: // not expected: head is not blank
-		return nil, &transform.Error{Pos: file, Err: noHeader}
+		return nil, &diag.Error{Pos: file, Err: noHeader}
 	case err != nil:
 		return nil, c.readError(err)
 	}
@@ -186,12 +187,12 @@ func (c *CSV) setHeader(names []string) error {
 		seen[n] = i
 	}
 	line, _ := c.r.FieldPos(0)
-	c.header = transform.NewHeader(c.file, "", c.lineOff+line, names[:len(names):len(names)])
+	c.header = record.NewHeader(c.file, "", c.lineOff+line, names[:len(names):len(names)])
 	return nil
 }
 
 // Header returns the input's header. Its names are in the order of the header line.
-func (c *CSV) Header() *transform.Header { return c.header }
+func (c *CSV) Header() *record.Header { return c.header }
 
 // Delimiter returns the delimiter in use: the one given in CSVOptions, or the one
 // detected.
@@ -201,10 +202,10 @@ func (c *CSV) Delimiter() rune { return c.delim }
 // where each value starts. At the end of the input Read returns nil, io.EOF. Records
 // are never reused, so they may be kept and handed to other goroutines.
 //
-// Every other error is a *transform.Error. After an error in one record (a wrong number
+// Every other error is a *diag.Error. After an error in one record (a wrong number
 // of fields, invalid UTF-8, misplaced quotes) Read may be called again for the records
 // after it; after an error reading the input, Read returns that error again.
-func (c *CSV) Read() (*transform.Record, error) {
+func (c *CSV) Read() (*record.Record, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -222,25 +223,25 @@ func (c *CSV) Read() (*transform.Record, error) {
 	n := len(c.header.Names)
 	values := fields[:n:n]
 	if len(c.locs) < n {
-		c.locs = make([]transform.Loc, max(locSlab, n))
+		c.locs = make([]record.Loc, max(locSlab, n))
 	}
 	locs := c.locs[:n:n]
 	c.locs = c.locs[n:]
 	for i, v := range values {
 		line, col := c.r.FieldPos(min(i, got-1))
-		locs[i] = transform.Loc{Line: int32(c.lineOff + line), Column: int32(col)}
+		locs[i] = record.Loc{Line: int32(c.lineOff + line), Column: int32(col)}
 		if !utf8.ValidString(v) {
 			return nil, errorAt(c.pos(i), hintEncoding, errors.New("invalid UTF-8"))
 		}
 	}
-	return &transform.Record{Header: c.header, Values: values, Line: int(locs[0].Line), Locs: locs}, nil
+	return &record.Record{Header: c.header, Values: values, Line: int(locs[0].Line), Locs: locs}, nil
 }
 
 // checkWidth checks that the record just read has a field for every named column, and
 // nothing but blanks under the blank names that ended the header.
 func (c *CSV) checkWidth(fields []string) error {
 	n, named := len(fields), len(c.header.Names)
-	var pos transform.Pos
+	var pos diag.Pos
 	var want int
 	switch {
 	case n > c.width:
@@ -249,7 +250,7 @@ func (c *CSV) checkWidth(fields []string) error {
 		pos, want = c.endOfRecord(fields), named
 	}
 	if want > 0 {
-		msg := fmt.Sprintf("row has %d %s, header has %d", n, plural(n, "field"), want)
+		msg := fmt.Sprintf("row has %s, header has %d", diag.Count(n, "field"), want)
 		if start, _ := c.r.FieldPos(0); c.lineOff+start != pos.Line {
 			msg += fmt.Sprintf(" (the record starts on line %d)", c.lineOff+start)
 		}
@@ -262,13 +263,6 @@ func (c *CSV) checkWidth(fields []string) error {
 		}
 	}
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 // raggedHint guesses why a record has the wrong number of fields.
@@ -293,19 +287,19 @@ func (c *CSV) raggedHint(fields []string) string {
 }
 
 // pos returns the position of field i of the record (or header) just read.
-func (c *CSV) pos(i int) transform.Pos {
+func (c *CSV) pos(i int) diag.Pos {
 	line, col := c.r.FieldPos(i)
-	return transform.Pos{File: c.file, Line: c.lineOff + line, Column: col}
+	return diag.Pos{File: c.file, Line: c.lineOff + line, Column: col}
 }
 
 // endOfRecord returns the position just past the last field of the record just read,
 // where a missing field would have been.
-func (c *CSV) endOfRecord(fields []string) transform.Pos {
+func (c *CSV) endOfRecord(fields []string) diag.Pos {
 	last := len(fields) - 1
 	line, _ := c.r.FieldPos(last)
 	// A quoted field holds one \n for every line break it spans.
 	line += strings.Count(fields[last], "\n")
-	p := transform.Pos{File: c.file, Line: c.lineOff + line}
+	p := diag.Pos{File: c.file, Line: c.lineOff + line}
 	if n, ok := c.lines.length(line); ok {
 		p.Column = n + 1
 	}
@@ -320,7 +314,7 @@ func (c *CSV) readError(err error) error {
 	case err == io.EOF:
 		return err
 	case errors.As(err, &pe):
-		pos := transform.Pos{File: c.file, Line: c.lineOff + pe.Line, Column: pe.Column}
+		pos := diag.Pos{File: c.file, Line: c.lineOff + pe.Line, Column: pe.Column}
 		switch pe.Err {
 		case csv.ErrBareQuote:
 			return errorAt(pos, "quote the whole value and double the quotes inside it, or read the file with --lazy-quotes",
@@ -333,9 +327,9 @@ func (c *CSV) readError(err error) error {
 			return errorAt(pos, `a quote inside a quoted value must be doubled (""), and the value closed by a quote; --lazy-quotes accepts stray quotes`,
 				&reworded{msg, pe.Err})
 		}
-		return &transform.Error{Pos: pos, Err: pe.Err}
+		return &diag.Error{Pos: pos, Err: pe.Err}
 	}
-	c.err = &transform.Error{Pos: transform.Pos{File: c.file}, Err: err}
+	c.err = &diag.Error{Pos: diag.Pos{File: c.file}, Err: err}
 	return c.err
 }
 

@@ -14,22 +14,22 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // row is what a test checks of a record.
 type row struct {
 	Line   int
 	Values []string
-	Locs   []transform.Loc
+	Locs   []record.Loc
 }
 
 // at returns the locations of values on one line starting at the given columns.
-func at(line int, cols ...int) []transform.Loc {
-	locs := make([]transform.Loc, len(cols))
+func at(line int, cols ...int) []record.Loc {
+	locs := make([]record.Loc, len(cols))
 	for i, c := range cols {
-		locs[i] = transform.Loc{Line: int32(line), Column: int32(c)}
+		locs[i] = record.Loc{Line: int32(line), Column: int32(c)}
 	}
 	return locs
 }
@@ -62,20 +62,20 @@ func readAll(t *testing.T, c *CSV) ([]row, error) {
 	}
 }
 
-// checkErr checks that err is a *transform.Error with the message and hint a user sees.
+// checkErr checks that err is a *diag.Error with the message and hint a user sees.
 func checkErr(t *testing.T, err error, msg, hint string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("error = nil, want %q", msg)
 	}
-	var te *transform.Error
+	var te *diag.Error
 	if !errors.As(err, &te) {
-		t.Errorf("error %q is %T, want a *transform.Error", err, err)
+		t.Errorf("error %q is %T, want a *diag.Error", err, err)
 	}
 	if err.Error() != msg {
 		t.Errorf("error =\n\t%s\nwant\n\t%s", err, msg)
 	}
-	if got := transform.HintOf(err); got != hint {
+	if got := diag.HintOf(err); got != hint {
 		t.Errorf("hint =\n\t%s\nwant\n\t%s", got, hint)
 	}
 }
@@ -124,7 +124,7 @@ func TestCSV(t *testing.T) {
 				{2, []string{"a@example.com", "one, two", "admin"}, at(2, 1, 15, 26)},
 				// encoding/csv turns a CRLF inside quotes into LF.
 				{3, []string{"b@example.com", "line one\nline two \"quoted\"", "user"},
-					[]transform.Loc{{Line: 3, Column: 1}, {Line: 3, Column: 15}, {Line: 4, Column: 22}}},
+					[]record.Loc{{Line: 3, Column: 1}, {Line: 3, Column: 15}, {Line: 4, Column: 22}}},
 				{5, []string{"c@example.com", "", "x"}, at(5, 1, 15, 16)},
 			},
 		},
@@ -538,7 +538,7 @@ func TestCSVLongHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[1].Line != 3 || rows[1].Locs[len(names)-1] != (transform.Loc{Line: 3, Column: int32(len(values))}) {
+	if len(rows) != 2 || rows[1].Line != 3 || rows[1].Locs[len(names)-1] != (record.Loc{Line: 3, Column: int32(len(values))}) {
 		t.Errorf("read %d records, want 2, the last on line 3 ending at column %d", len(rows), len(values))
 	}
 }
@@ -631,7 +631,7 @@ func TestCSVLocsSurviveLaterRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []*transform.Record
+	var recs []*record.Record
 	for {
 		rec, err := c.Read()
 		if err == io.EOF {
@@ -689,9 +689,9 @@ func FuzzCSV(f *testing.F) {
 		lines := bytes.Split(text, []byte("\n"))
 		positioned := func(err error) {
 			t.Helper()
-			var te *transform.Error
+			var te *diag.Error
 			if !errors.As(err, &te) {
-				t.Fatalf("error %q is %T, want a *transform.Error", err, err)
+				t.Fatalf("error %q is %T, want a *diag.Error", err, err)
 			}
 			if te.Pos.File != "f.csv" {
 				t.Fatalf("error %q: file %q, want f.csv", err, te.Pos.File)

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -97,8 +99,8 @@ var noAddress = regexp.MustCompile(`^[^@]*$`)
 
 // Input is an opened input: its records, its header and what was found out about it.
 type Input struct {
-	transform.Reader
-	Header    *transform.Header
+	record.Reader
+	Header    *record.Header
 	Format    Format
 	Encoding  string // text formats
 	Delimiter rune   // CSV
@@ -146,7 +148,7 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		br = bufio.NewReaderSize(r, 64<<10)
 		head, err := br.Peek(sniffSize)
 		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, &transform.Error{Pos: transform.Pos{File: name}, Err: err}
+			return nil, &diag.Error{Pos: diag.Pos{File: name}, Err: err}
 		}
 		format = Sniff(head)
 		r = br
@@ -158,7 +160,7 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 			r = br
 		}
 		if head, _ := br.Peek(4); Sniff(head) == FormatXLSX {
-			return nil, errorAt(transform.Pos{File: name}, "give --format xlsx, or save it from the spreadsheet as CSV",
+			return nil, errorAt(diag.Pos{File: name}, "give --format xlsx, or save it from the spreadsheet as CSV",
 				fmt.Errorf("this is a workbook (a spreadsheet file), not %s text", strings.ToUpper(string(format))))
 		}
 	}
@@ -218,10 +220,10 @@ func readerAt(r io.Reader, br *bufio.Reader, name string) (io.ReaderAt, int64, e
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxXLSXUnpacked+1))
 	if err != nil {
-		return nil, 0, &transform.Error{Pos: transform.Pos{File: name}, Err: err}
+		return nil, 0, &diag.Error{Pos: diag.Pos{File: name}, Err: err}
 	}
 	if len(data) > MaxXLSXUnpacked {
-		return nil, 0, errorAt(transform.Pos{File: name}, "", fmt.Errorf("the workbook is larger than %d MiB, the most torii-transform reads", MaxXLSXUnpacked>>20))
+		return nil, 0, errorAt(diag.Pos{File: name}, "", fmt.Errorf("the workbook is larger than %d MiB, the most torii-transform reads", MaxXLSXUnpacked>>20))
 	}
 	return bytes.NewReader(data), int64(len(data)), nil
 }

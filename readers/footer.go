@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // footer drops the lines a report appends after its records, such as Salesforce's
@@ -15,12 +15,12 @@ import (
 // until the input shows whether they end it (they are dropped and counted) or not (they
 // are records like any other, and come out in order).
 type footer struct {
-	r       transform.Reader
+	r       record.Reader
 	re      *regexp.Regexp
-	held    []*transform.Record // footer-like records not yet known to be the end
-	next    *transform.Record   // the record that showed the held ones were not the end
-	dropped []string            // the footer's values
-	lenient bool                // footer-like lines before records are records, not errors
+	held    []*record.Record // footer-like records not yet known to be the end
+	next    *record.Record   // the record that showed the held ones were not the end
+	dropped []string         // the footer's values
+	lenient bool             // footer-like lines before records are records, not errors
 }
 
 // footerLine reports whether fields hold one value, which re matches.
@@ -41,7 +41,7 @@ func footerLine(re *regexp.Regexp, fields []string) bool {
 }
 
 // blank reports whether every value of rec is blank: between a footer's lines.
-func blank(rec *transform.Record) bool {
+func blank(rec *record.Record) bool {
 	for _, v := range rec.Values {
 		if strings.TrimSpace(v) != "" {
 			return false
@@ -50,7 +50,7 @@ func blank(rec *transform.Record) bool {
 	return true
 }
 
-func (f *footer) Read() (*transform.Record, error) {
+func (f *footer) Read() (*record.Record, error) {
 	for {
 		if f.next != nil {
 			if len(f.held) > 0 {
@@ -91,7 +91,7 @@ func (f *footer) Read() (*transform.Record, error) {
 	}
 }
 
-func firstValue(rec *transform.Record) string {
+func firstValue(rec *record.Record) string {
 	for _, v := range rec.Values {
 		if v = strings.TrimSpace(v); v != "" {
 			return v

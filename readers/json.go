@@ -12,7 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // JSONOptions say where the records are in a JSON input.
@@ -33,11 +34,11 @@ const DefaultSample = 1000
 
 // JSON reads the records of a JSON array of objects, found at the top level or under a
 // path inside an object (Microsoft Graph's {"value": [...]}), or of NDJSON. It
-// implements transform.Reader. The input is streamed: one record is decoded at a time,
+// implements record.Reader. The input is streamed: one record is decoded at a time,
 // after the first Sample, which are read ahead to build the header.
 //
 // Records are objects, decoded with numbers as json.Number so that ids and prices never
-// pass through floating point. The header is of kind transform.Objects: its names are
+// pass through floating point. The header is of kind record.Objects: its names are
 // the top-level keys of the sampled records, in the order they first appear. Text must be
 // UTF-8 (a byte-order mark is dropped); invalid UTF-8 is an error rather than being
 // replaced. Positions are 1-based lines and byte columns; a record's is where it starts.
@@ -50,12 +51,12 @@ type JSON struct {
 	lt      *offsetLines
 	br      *bufio.Reader // NDJSON
 	line    int           // NDJSON: the line just read
-	header  *transform.Header
-	pending []*transform.Record
+	header  *record.Header
+	pending []*record.Record
 	err     error // sticky, io.EOF included
 }
 
-var _ transform.Reader = (*JSON)(nil)
+var _ record.Reader = (*JSON)(nil)
 
 // NewJSON reads up to the first records and returns a reader positioned at the first.
 // name is the input's name in positions. NewJSON and JSON never close r.
@@ -97,8 +98,8 @@ func NewJSON(r io.Reader, name string, opt JSONOptions) (*JSON, error) {
 		}
 		j.pending = append(j.pending, rec)
 	}
-	j.header = transform.NewHeader(name, "", 0, names)
-	j.header.Kind = transform.Objects
+	j.header = record.NewHeader(name, "", 0, names)
+	j.header.Kind = record.Objects
 	j.header.Sampled = len(j.pending)
 	if len(j.pending) > 0 {
 		j.header.Line = j.pending[0].Line
@@ -110,7 +111,7 @@ func NewJSON(r io.Reader, name string, opt JSONOptions) (*JSON, error) {
 }
 
 // Header returns the input's header: the keys of the sampled records.
-func (j *JSON) Header() *transform.Header { return j.header }
+func (j *JSON) Header() *record.Header { return j.header }
 
 // Path returns the path of the records' array, as given or found; "" for a top-level
 // array or NDJSON.
@@ -118,9 +119,9 @@ func (j *JSON) Path() string { return j.path }
 
 // Read returns the next record. At the end of the records it returns nil, io.EOF; what
 // follows the array, if anything, is not read. Every other error is a
-// *transform.Error; after one, Read returns it again, except in NDJSON, where the next
+// *diag.Error; after one, Read returns it again, except in NDJSON, where the next
 // line can still be read.
-func (j *JSON) Read() (*transform.Record, error) {
+func (j *JSON) Read() (*record.Record, error) {
 	if len(j.pending) > 0 {
 		rec := j.pending[0]
 		j.pending[0] = nil
@@ -137,13 +138,13 @@ func (j *JSON) Read() (*transform.Record, error) {
 
 // next decodes the next record, and returns its top-level keys in order only while the
 // header is being built.
-func (j *JSON) next() (*transform.Record, []string, error) {
+func (j *JSON) next() (*record.Record, []string, error) {
 	if j.err != nil {
 		return nil, nil, j.err
 	}
 	var (
 		raw   []byte
-		start transform.Pos
+		start diag.Pos
 	)
 	if j.lines {
 		var err error
@@ -195,7 +196,7 @@ func (j *JSON) next() (*transform.Record, []string, error) {
 	if err := d.Decode(&obj); err != nil {
 		return nil, nil, errorAt(start, "", err)
 	}
-	rec := &transform.Record{Object: obj, Line: start.Line, Locs: []transform.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
+	rec := &record.Record{Object: obj, Line: start.Line, Locs: []record.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
 	if j.header != nil {
 		return rec, nil, nil
 	}
@@ -203,15 +204,15 @@ func (j *JSON) next() (*transform.Record, []string, error) {
 }
 
 // nextLine returns the next non-blank line of NDJSON, checked to hold one JSON value.
-func (j *JSON) nextLine() ([]byte, transform.Pos, error) {
+func (j *JSON) nextLine() ([]byte, diag.Pos, error) {
 	for {
 		line, err := j.br.ReadBytes('\n')
 		if len(line) == 0 && err != nil {
 			if err == io.EOF {
-				return nil, transform.Pos{}, io.EOF
+				return nil, diag.Pos{}, io.EOF
 			}
-			j.err = &transform.Error{Pos: transform.Pos{File: j.file, Line: j.line}, Err: err}
-			return nil, transform.Pos{}, j.err
+			j.err = &diag.Error{Pos: diag.Pos{File: j.file, Line: j.line}, Err: err}
+			return nil, diag.Pos{}, j.err
 		}
 		j.line++
 		trimmed := bytes.TrimLeft(line, " \t")
@@ -220,7 +221,7 @@ func (j *JSON) nextLine() ([]byte, transform.Pos, error) {
 		if len(trimmed) == 0 {
 			continue
 		}
-		pos := transform.Pos{File: j.file, Line: j.line, Column: lead + 1}
+		pos := diag.Pos{File: j.file, Line: j.line, Column: lead + 1}
 		if invalidUTF8(trimmed) < 0 {
 			// Check the syntax here, where the error can be positioned in the line.
 			d := json.NewDecoder(bytes.NewReader(trimmed))
@@ -231,7 +232,7 @@ func (j *JSON) nextLine() ([]byte, transform.Pos, error) {
 				for off < int64(len(trimmed)) && (trimmed[off] == ' ' || trimmed[off] == '\t') {
 					off++
 				}
-				return nil, pos, errorAt(transform.Pos{File: j.file, Line: j.line, Column: lead + int(off) + 1},
+				return nil, pos, errorAt(diag.Pos{File: j.file, Line: j.line, Column: lead + int(off) + 1},
 					"NDJSON holds one record per line", errors.New("more than one JSON value on the line"))
 			}
 			if err != nil {
@@ -242,13 +243,13 @@ func (j *JSON) nextLine() ([]byte, transform.Pos, error) {
 	}
 }
 
-func lineSyntaxPos(file string, line, lead int, b []byte, err error) transform.Pos {
+func lineSyntaxPos(file string, line, lead int, b []byte, err error) diag.Pos {
 	col := len(b) + 1
 	var se *json.SyntaxError
 	if errors.As(err, &se) && se.Offset > 0 {
 		col = int(se.Offset)
 	}
-	return transform.Pos{File: file, Line: line, Column: lead + col}
+	return diag.Pos{File: file, Line: line, Column: lead + col}
 }
 
 // syntaxMessage rewords encoding/json's errors for people who did not write the parser.
@@ -276,7 +277,7 @@ func (j *JSON) syntaxError(err error, from int64, afterComma bool) error {
 	case errors.Is(err, io.ErrUnexpectedEOF), err == io.EOF:
 		return errorAt(j.lt.pos(j.file, j.lt.n), "", syntaxMessage(err))
 	}
-	return &transform.Error{Pos: transform.Pos{File: j.file}, Err: err}
+	return &diag.Error{Pos: diag.Pos{File: j.file}, Err: err}
 }
 
 // rest reads what follows the records' array: the rest of the objects around it, and
@@ -318,7 +319,7 @@ func (j *JSON) findRecords(path string) error {
 	tok, err := j.dec.Token()
 	switch {
 	case err == io.EOF:
-		return errorAt(transform.Pos{File: j.file}, "", errors.New("empty input: no JSON"))
+		return errorAt(diag.Pos{File: j.file}, "", errors.New("empty input: no JSON"))
 	case err != nil:
 		return j.syntaxError(err, 0, false)
 	}
@@ -399,21 +400,21 @@ func (j *JSON) findRecords(path string) error {
 		}
 		if len(parts) == 0 {
 			if _, err := j.dec.Token(); err == nil && j.dec.More() { // the object's }, then more
-				return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "read it as NDJSON: --format ndjson, or the mapping's input.format",
+				return errorAt(diag.Pos{File: j.file, Line: 1, Column: 1}, "read it as NDJSON: --format ndjson, or the mapping's input.format",
 					errors.New("the input holds one JSON object after another, not an array of records"))
 			}
-			what := fmt.Sprintf("its keys: %s", quoteAll(keys))
+			what := fmt.Sprintf("its keys: %s", diag.QuoteAll(keys))
 			switch {
 			case len(empty) == 1:
-				what += fmt.Sprintf("; %s holds no objects", quoteAll(empty))
+				what += fmt.Sprintf("; %s holds no objects", diag.QuoteAll(empty))
 			case len(empty) > 1:
-				what += fmt.Sprintf("; %s hold no objects", quoteAll(empty))
+				what += fmt.Sprintf("; %s hold no objects", diag.QuoteAll(empty))
 			}
-			return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "give the records' path with --path or the mapping's input.path, such as data.users",
+			return errorAt(diag.Pos{File: j.file, Line: 1, Column: 1}, "give the records' path with --path or the mapping's input.path, such as data.users",
 				fmt.Errorf("%s holds no array of records (%s)", where, what))
 		}
-		return errorAt(transform.Pos{File: j.file, Line: 1, Column: 1}, "",
-			fmt.Errorf("no %q in %s (its keys: %s)", parts[depth], where, quoteAll(keys)))
+		return errorAt(diag.Pos{File: j.file, Line: 1, Column: 1}, "",
+			fmt.Errorf("no %q in %s (its keys: %s)", parts[depth], where, diag.QuoteAll(keys)))
 	}
 }
 
@@ -573,13 +574,13 @@ func (t *offsetLines) forget(off int64) {
 }
 
 // pos returns the position of the byte at off.
-func (t *offsetLines) pos(file string, off int64) transform.Pos {
+func (t *offsetLines) pos(file string, off int64) diag.Pos {
 	i := sort.Search(len(t.nl), func(i int) bool { return t.nl[i] >= off })
 	prev := t.prevNL
 	if i > 0 {
 		prev = t.nl[i-1]
 	}
-	return transform.Pos{File: file, Line: t.base + i + 1, Column: int(off - prev)}
+	return diag.Pos{File: file, Line: t.base + i + 1, Column: int(off - prev)}
 }
 
 // nextValue returns the offset of the first byte after off that is not white space.

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // object is what a test checks of a JSON record.
@@ -137,7 +137,7 @@ func TestJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := j.Header()
-			if h.Kind != transform.Objects || j.Path() != tc.path || !cmp.Equal(h.Names, tc.names, cmpEmpty) {
+			if h.Kind != record.Objects || j.Path() != tc.path || !cmp.Equal(h.Names, tc.names, cmpEmpty) {
 				t.Errorf("header kind %v, names %q, path %q; want names %q, path %q", h.Kind, h.Names, j.Path(), tc.names, tc.path)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -291,7 +291,7 @@ func FuzzJSON(f *testing.F) {
 
 func fuzzPositioned(t *testing.T, err error) {
 	t.Helper()
-	var te *transform.Error
+	var te *diag.Error
 	if !errors.As(err, &te) || te.Pos.File != "f.json" {
 		t.Fatalf("error %q (%T) is not positioned", err, err)
 	}

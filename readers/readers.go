@@ -1,7 +1,7 @@
 // Package readers turns the bytes of a vendor export into transform records, one at a time.
 package readers
 
-import "github.com/torii-transform/torii-transform/transform"
+import "github.com/torii-transform/torii-transform/diag"
 
 // Hints shared by the readers of every format. They name the command line's flags, the
 // one place a user can act on them.
@@ -11,11 +11,11 @@ const (
 )
 
 // errorAt returns err at pos, with hint (when not empty) for the user.
-func errorAt(pos transform.Pos, hint string, err error) *transform.Error {
+func errorAt(pos diag.Pos, hint string, err error) *diag.Error {
 	if hint != "" {
-		err = &transform.Hint{Err: err, Hint: hint}
+		err = &diag.Hint{Err: err, Text: hint}
 	}
-	return &transform.Error{Pos: pos, Err: err}
+	return &diag.Error{Pos: pos, Err: err}
 }
 
 // reworded gives a library's sentinel error a message for our users while keeping the

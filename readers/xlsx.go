@@ -17,9 +17,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/richardlehane/mscfb"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/torii-transform/torii-transform/transform"
 )
 
 // XLSXOptions say which sheet of a workbook to read and where its header is.
@@ -49,7 +49,7 @@ const (
 )
 
 // XLSX reads the records of one sheet of an Office Open XML workbook (.xlsx, .xlsm).
-// It implements transform.Reader.
+// It implements record.Reader.
 //
 // excelize opens the workbook: it checks the archive against MaxXLSXUnpacked and reads
 // the workbook's sheets, date system and styles. The sheet itself is streamed from the
@@ -80,7 +80,7 @@ type XLSX struct {
 	sst         []string
 	styles      []cellKind // by cell style (xf) index
 	date1904    bool
-	header      *transform.Header
+	header      *record.Header
 	width       int    // cells of the header row, counting blank names at its end
 	first       int    // blank columns before the first named one, dropped
 	pending     []xrow // rows read ahead to find the header, returned first
@@ -90,7 +90,7 @@ type XLSX struct {
 	footer      *regexp.Regexp // see XLSXOptions.Footer
 }
 
-var _ transform.Reader = (*XLSX)(nil)
+var _ record.Reader = (*XLSX)(nil)
 
 type xrow struct {
 	num    int
@@ -115,7 +115,7 @@ func NewXLSX(r io.ReaderAt, size int64, name string, opt XLSXOptions) (*XLSX, er
 	if opt.SkipRows < 0 {
 		return nil, fmt.Errorf("invalid number of rows to skip: %d", opt.SkipRows)
 	}
-	filePos := transform.Pos{File: name}
+	filePos := diag.Pos{File: name}
 	if err := checkZip(r, size, name); err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ const hintDamaged = "the file may be truncated or damaged; download or export it
 // checkZip refuses, with advice, the files excelize would refuse with a vague message:
 // an old binary workbook, an encrypted one, and anything that is not a zip archive.
 func checkZip(r io.ReaderAt, size int64, name string) error {
-	pos := transform.Pos{File: name}
+	pos := diag.Pos{File: name}
 	head := make([]byte, 8)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
@@ -225,7 +225,7 @@ func encryptedPackage(r io.ReaderAt) bool {
 }
 
 // xlsxOpenError words an error excelize or archive/zip gave opening a workbook.
-func xlsxOpenError(pos transform.Pos, err error) error {
+func xlsxOpenError(pos diag.Pos, err error) error {
 	msg := err.Error()
 	switch {
 	case strings.HasPrefix(msg, "unzip size exceeds"):
@@ -240,7 +240,7 @@ func xlsxOpenError(pos transform.Pos, err error) error {
 
 // pickSheet sets x.sheet: the sheet named want, or the want'th, or the first visible.
 func (x *XLSX) pickSheet(f *excelize.File, want string) error {
-	pos := transform.Pos{File: x.file}
+	pos := diag.Pos{File: x.file}
 	names := f.GetSheetList()
 	if len(names) == 0 {
 		return errorAt(pos, hintDamaged, errors.New("the workbook has no sheets"))
@@ -272,19 +272,11 @@ func (x *XLSX) pickSheet(f *excelize.File, want string) error {
 		return nil
 	}
 	return errorAt(pos, "choose one with --sheet NAME or --sheet N (N counts from 1)",
-		fmt.Errorf("no sheet %q in the workbook (it has %s)", want, quoteAll(names)))
-}
-
-func quoteAll(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = strconv.Quote(s)
-	}
-	return strings.Join(q, ", ")
+		fmt.Errorf("no sheet %q in the workbook (it has %s)", want, diag.QuoteAll(names)))
 }
 
 // Header returns the sheet's header.
-func (x *XLSX) Header() *transform.Header { return x.header }
+func (x *XLSX) Header() *record.Header { return x.header }
 
 // Sheet returns the name of the sheet being read.
 func (x *XLSX) Sheet() string { return x.sheet }
@@ -323,7 +315,7 @@ func (x *XLSX) findHeader(skip int) error {
 			if skip > 0 {
 				hint = fmt.Sprintf("--skip-rows skips %d rows; the sheet has no row below them", skip)
 			}
-			return errorAt(transform.Pos{File: x.file, Sheet: x.sheet}, hint, errors.New(msg))
+			return errorAt(diag.Pos{File: x.file, Sheet: x.sheet}, hint, errors.New(msg))
 		}
 		widest := 0
 		for _, r := range window {
@@ -354,8 +346,8 @@ func (x *XLSX) setHeader(h xrow) error {
 		x.first++
 	}
 	names = names[x.first:]
-	pos := func(i int) transform.Pos {
-		return transform.Pos{File: x.file, Sheet: x.sheet, Line: h.num, Column: x.first + i + 1}
+	pos := func(i int) diag.Pos {
+		return diag.Pos{File: x.file, Sheet: x.sheet, Line: h.num, Column: x.first + i + 1}
 	}
 	seen := make(map[string]int, len(names))
 	for i, n := range names {
@@ -367,7 +359,7 @@ func (x *XLSX) setHeader(h xrow) error {
 		}
 		seen[n] = i
 	}
-	x.header = transform.NewHeader(x.file, x.sheet, h.num, names[:len(names):len(names)])
+	x.header = record.NewHeader(x.file, x.sheet, h.num, names[:len(names):len(names)])
 	return nil
 }
 
@@ -375,9 +367,9 @@ func (x *XLSX) setHeader(h xrow) error {
 // order, "" for empty cells; Line is the row number and value i is in column i+1. At
 // the end of the sheet Read returns nil, io.EOF. Records are never reused.
 //
-// Every other error is a *transform.Error. After an error in a row's values Read may be
+// Every other error is a *diag.Error. After an error in a row's values Read may be
 // called again; after an error reading the sheet, Read returns that error again.
-func (x *XLSX) Read() (*transform.Record, error) {
+func (x *XLSX) Read() (*record.Record, error) {
 	for {
 		var r xrow
 		if len(x.pending) > 0 {
@@ -398,12 +390,12 @@ func (x *XLSX) Read() (*transform.Record, error) {
 				// often in column A, left of a table that starts further right.
 				values := make([]string, n)
 				values[0] = r.values[i]
-				return &transform.Record{Header: x.header, Values: values, Line: r.num}, nil
+				return &record.Record{Header: x.header, Values: values, Line: r.num}, nil
 			}
 		}
 		for i := range r.values {
 			if (i < x.first || i >= x.first+n) && strings.TrimSpace(r.values[i]) != "" {
-				pos := transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: i + 1}
+				pos := diag.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: i + 1}
 				return nil, errorAt(pos, "give the column a name in the header row",
 					fmt.Errorf("value in column %s, which has no name in the header", columnName(i+1)))
 			}
@@ -414,11 +406,11 @@ func (x *XLSX) Read() (*transform.Record, error) {
 		} else {
 			values = append(values, make([]string, n-len(values))...)
 		}
-		rec := &transform.Record{Header: x.header, Values: values, Line: r.num}
+		rec := &record.Record{Header: x.header, Values: values, Line: r.num}
 		if x.first > 0 {
-			rec.Locs = make([]transform.Loc, n)
+			rec.Locs = make([]record.Loc, n)
 			for i := range rec.Locs {
-				rec.Locs[i] = transform.Loc{Line: int32(r.num), Column: int32(x.first + i + 1)}
+				rec.Locs[i] = record.Loc{Line: int32(r.num), Column: int32(x.first + i + 1)}
 			}
 		}
 		return rec, nil
@@ -441,9 +433,9 @@ func (x *XLSX) readRow() (xrow, error) {
 		x.err = err
 	}
 	if err != nil && err != io.EOF {
-		var te *transform.Error
+		var te *diag.Error
 		if !errors.As(err, &te) {
-			err = errorAt(transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num}, hintDamaged,
+			err = errorAt(diag.Pos{File: x.file, Sheet: x.sheet, Line: r.num}, hintDamaged,
 				fmt.Errorf("reading the sheet: %v", err))
 		}
 		x.err = err
@@ -533,14 +525,14 @@ func (x *XLSX) parseCells(r xrow) (xrow, error) {
 				if ref != "" {
 					c, ok := refColumn(ref)
 					if !ok {
-						return r, errorAt(transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num}, hintDamaged,
+						return r, errorAt(diag.Pos{File: x.file, Sheet: x.sheet, Line: r.num}, hintDamaged,
 							fmt.Errorf("invalid cell reference %q", ref))
 					}
 					col = c
 				} else {
 					col++
 				}
-				pos := transform.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: col}
+				pos := diag.Pos{File: x.file, Sheet: x.sheet, Line: r.num, Column: col}
 				val, err := x.value(typ, style, v.String(), is.String(), pos)
 				if err != nil {
 					return r, err
@@ -580,7 +572,7 @@ func attr(t xml.StartElement, name string) string {
 }
 
 // value gives the text of one cell: typ, style and the text of <v> and of <is>.
-func (x *XLSX) value(typ, style, v, inline string, pos transform.Pos) (string, error) {
+func (x *XLSX) value(typ, style, v, inline string, pos diag.Pos) (string, error) {
 	var s string
 	switch typ {
 	case "s":
@@ -642,7 +634,7 @@ func (x *XLSX) kind(style string) cellKind {
 // serialDate converts a spreadsheet serial number to ISO text: days since 1899-12-30
 // (1900 system, whose serials from 61 on count a 1900-02-29 that never was) or since
 // 1904-01-01, and a fraction of a day, rounded to the second.
-func serialDate(v string, kind cellKind, date1904 bool, pos transform.Pos) (string, error) {
+func serialDate(v string, kind cellKind, date1904 bool, pos diag.Pos) (string, error) {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f < 0 || f >= 2958466 { // 9999-12-31 is 2958465
 		return "", errorAt(pos, "", fmt.Errorf("date cell holds %q, which is not a date", v))
@@ -678,7 +670,7 @@ func serialDate(v string, kind cellKind, date1904 bool, pos transform.Pos) (stri
 
 // isoTimestamp rewrites the ISO 8601 text of a date cell (t="d") in the form its number
 // format asks for. Spreadsheet times have no zone: a zone written with them is dropped.
-func isoTimestamp(v string, kind cellKind, pos transform.Pos) (string, error) {
+func isoTimestamp(v string, kind cellKind, pos diag.Pos) (string, error) {
 	v = strings.TrimSpace(v)
 	for _, layout := range []string{"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
 		t, err := time.Parse(layout, v)

@@ -12,9 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/torii-transform/torii-transform/transform"
 )
 
 // Cells for Workbook beyond strings (text cells), ints and float64s (number cells) and
@@ -470,15 +469,15 @@ func TestXLSXDamaged(t *testing.T) {
 	}
 	zw.Close()
 	_, _, err := readXLSX(t, b.Bytes(), XLSXOptions{})
-	if err == nil || !strings.HasPrefix(err.Error(), "users.xlsx[Users]:") || transform.HintOf(err) != hintDamaged {
+	if err == nil || !strings.HasPrefix(err.Error(), "users.xlsx[Users]:") || diag.HintOf(err) != hintDamaged {
 		t.Errorf("truncated sheet: %v", err)
 	}
 }
 
-// checkPositioned checks that err is a *transform.Error that names the file.
+// checkPositioned checks that err is a *diag.Error that names the file.
 func checkPositioned(t *testing.T, err error) {
 	t.Helper()
-	var te *transform.Error
+	var te *diag.Error
 	if !errors.As(err, &te) || te.Pos.File != "users.xlsx" {
 		t.Errorf("error %q (%T) is not positioned in users.xlsx", err, err)
 	}
@@ -518,7 +517,7 @@ func TestFormatKind(t *testing.T) {
 }
 
 func TestSerialDateDayZero(t *testing.T) {
-	pos := transform.Pos{File: "w.xlsx", Sheet: "S", Line: 2, Column: 1}
+	pos := diag.Pos{File: "w.xlsx", Sheet: "S", Line: 2, Column: 1}
 	if got, err := serialDate("0", kindDate, true, pos); err != nil || got != "1904-01-01" {
 		t.Errorf("1904 system, day 0: %q, %v; want 1904-01-01", got, err)
 	}

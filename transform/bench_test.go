@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -44,18 +45,18 @@ var benchHeader = []string{"User ID", "Email", "First Name", "Last Name", "Statu
 
 // benchRecords returns n records of bench/convert's export, each person on every
 // repeat-th row (repeat 1: every person once).
-func benchRecords(h *transform.Header, n, repeat int) []transform.Record {
+func benchRecords(h *record.Header, n, repeat int) []record.Record {
 	statuses := []string{"Active", "Active", "Active", "Invited", "Suspended", "Deactivated"}
 	licenses := []string{"E3", "E3+Power BI Pro", "E5; Visio Plan 2", "", "Teams Phone+E3+Project Plan 3"}
 	costs := []string{"", "", "$12.50", "$0.00", "$1,234.00"}
-	recs := make([]transform.Record, n)
+	recs := make([]record.Record, n)
 	for i := range recs {
 		p := i / repeat
 		login := fmt.Sprintf("2025-%02d-%02dT10:%02d:00Z", i%12+1, i%28+1, i%60)
 		if i%2 == 1 {
 			login = fmt.Sprintf("%d/%d/2025 %d:%02d PM", i%12+1, i%28+1, i%12+1, i%60)
 		}
-		recs[i] = transform.Record{Header: h, Line: i + 2, Values: []string{
+		recs[i] = record.Record{Header: h, Line: i + 2, Values: []string{
 			fmt.Sprintf("U%07d", p), fmt.Sprintf(" Person.%d@Example.com", p), "Ada", "Lovelace",
 			statuses[i%len(statuses)], "Member", "Sales, EMEA", login, licenses[i%len(licenses)], costs[i%len(costs)],
 		}}
@@ -65,11 +66,11 @@ func benchRecords(h *transform.Header, n, repeat int) []transform.Record {
 
 // sliceReader yields records from memory.
 type sliceReader struct {
-	recs []transform.Record
+	recs []record.Record
 	i    int
 }
 
-func (r *sliceReader) Read() (*transform.Record, error) {
+func (r *sliceReader) Read() (*record.Record, error) {
 	if r.i == len(r.recs) {
 		return nil, io.EOF
 	}
@@ -82,7 +83,7 @@ func benchRun(b *testing.B, mapping string, n, repeat, workers int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := transform.NewHeader("bench.csv", "", 1, benchHeader)
+	h := record.NewHeader("bench.csv", "", 1, benchHeader)
 	p, err := m.Compile(h, transform.CompileOptions{})
 	if err != nil {
 		b.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,13 +14,15 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // Program is a mapping compiled against the header of one input, ready to evaluate its
 // records. It is safe for concurrent use; each goroutine evaluates with its own Evaluator.
 type Program struct {
 	Mapping *Mapping
-	Header  *Header
+	Header  *record.Header
 
 	lets     []*compiled
 	skips    []*compiled
@@ -112,7 +113,7 @@ type CompileOptions struct {
 // It reports every problem at once, positioned in the mapping file: syntax and type
 // errors, columns the input does not have, unknown enums and helpers used wrongly. With
 // a nil h, columns are not checked, and the program can only be linted, not run.
-func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
+func (m *Mapping) Compile(h *record.Header, opt CompileOptions) (*Program, error) {
 	loc := opt.Timezone
 	if loc == nil {
 		loc = m.Input.Timezone
@@ -123,7 +124,7 @@ func (m *Mapping) Compile(h *Header, opt CompileOptions) (*Program, error) {
 	// Tabular rows are text, so that mixing text and numbers is a compile error; JSON
 	// records hold any JSON value.
 	var row any = map[string]string{}
-	if h != nil && h.Kind == Objects {
+	if h != nil && h.Kind == record.Objects {
 		row = map[string]any{}
 	}
 	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: map[string]any{"row": row}}
@@ -217,7 +218,7 @@ func (c *compiler) checkConstantSeats(ce *compiled) {
 		err = unwrapExpr(err)
 	}
 	if err != nil {
-		c.errs = append(c.errs, &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)})
+		c.errs = append(c.errs, &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)})
 	}
 }
 
@@ -247,20 +248,20 @@ func zeroOf(ce *compiled) any {
 type compiler struct {
 	fns     map[string]func(...any) (any, error) // the helpers, by name
 	m       *Mapping
-	h       *Header
+	h       *record.Header
 	columns map[int]bool
 	tables  map[string]*Table
 	env     map[string]any
 	opts    []expr.Option
-	errs    ErrorList
+	errs    diag.ErrorList
 }
 
 func (c *compiler) errorAt(e Expr, offset int, field, format string, args ...any) {
-	c.errs = append(c.errs, &Error{Pos: e.at(offset), Err: fmt.Errorf("%s: "+format, append([]any{field}, args...)...)})
+	c.errs = append(c.errs, &diag.Error{Pos: e.at(offset), Err: fmt.Errorf("%s: "+format, append([]any{field}, args...)...)})
 }
 
 // at returns the mapping-file position of the rune at offset in the expression's text.
-func (e Expr) at(offset int) Pos {
+func (e Expr) at(offset int) diag.Pos {
 	p := e.Pos
 	if e.line0 == 0 {
 		return p
@@ -349,7 +350,7 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 // whose value is the column's text, which the evaluator reads without the VM.
 func (c *compiler) isColumn(n ast.Node) bool {
 	m, ok := n.(*ast.MemberNode)
-	if !ok || m.Optional || c.h == nil || c.h.Kind == Objects {
+	if !ok || m.Optional || c.h == nil || c.h.Kind == record.Objects {
 		return false
 	}
 	id, ok := m.Node.(*ast.IdentifierNode)
@@ -372,9 +373,9 @@ func (c *compiler) exprError(e Expr, field string, err error) {
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		if fe.Message == "unknown name "+licenseVar {
-			c.errs = append(c.errs, &Error{Pos: e.at(fe.From), Err: &Hint{
+			c.errs = append(c.errs, &diag.Error{Pos: e.at(fe.From), Err: &diag.Hint{
 				Err:  fmt.Errorf("%s: %s", field, fe.Message),
-				Hint: "license is the license being granted, known in a licenses rule's status and lastUsedDate",
+				Text: "license is the license being granted, known in a licenses rule's status and lastUsedDate",
 			}})
 			return
 		}
@@ -406,13 +407,13 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 			switch {
 			case !ok && n.Optional:
 				return // row?.x: a column that some versions of the export lack
-			case !ok && c.h.Kind == Objects && c.h.Sampled == 0:
+			case !ok && c.h.Kind == record.Objects && c.h.Sampled == 0:
 				// No records to learn the keys from: the run reports that instead.
 				return
-			case !ok && c.h.Kind == Objects:
-				c.errs = append(c.errs, &Error{Pos: ce.expr.at(n.Property.Location().From), Err: &Hint{
+			case !ok && c.h.Kind == record.Objects:
+				c.errs = append(c.errs, &diag.Error{Pos: ce.expr.at(n.Property.Location().From), Err: &diag.Hint{
 					Err: fmt.Errorf("%s: unknown key %q%s", ce.field, name.Value, c.columnHint(name.Value)),
-					Hint: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
+					Text: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
 						c.h.Sampled, name.Value),
 				}})
 				return
@@ -449,7 +450,7 @@ func (c *compiler) checkLookupColumn(ce *compiled, call *ast.CallNode, n *ast.Me
 		return
 	}
 	t := c.tables[name.Value]
-	if t == nil || t.Header.Kind == Objects && t.Header.Sampled == 0 {
+	if t == nil || t.Header.Kind == record.Objects && t.Header.Sampled == 0 {
 		return
 	}
 	if _, ok := t.Header.Index(prop.Value); !ok {
@@ -473,14 +474,14 @@ func (v visitor) Visit(n *ast.Node) { v(*n) }
 
 // columnHint suggests a close column name, or lists the columns when there are few.
 func (c *compiler) columnHint(name string) string {
-	if s := suggest(name, c.h.Names); s != "" {
+	if s := diag.DidYouMean(name, c.h.Names); s != "" {
 		return s
 	}
 	if len(c.h.Names) == 1 && strings.ContainsAny(c.h.Names[0], ",;\t|") {
 		return fmt.Sprintf(" (the input has one column, %q: is the delimiter right?)", c.h.Names[0])
 	}
 	if len(c.h.Names) <= 12 {
-		return " (the input has " + quoteAll(c.h.Names) + ")"
+		return " (the input has " + diag.QuoteAll(c.h.Names) + ")"
 	}
 	return ""
 }
@@ -526,7 +527,7 @@ func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Nod
 			return
 		}
 		if _, ok := c.m.Lookups[name]; !ok {
-			c.errorAt(ce.expr, at(node), ce.field, "no lookup %q under lookups in the mapping%s", name, suggest(name, sortedKeys(c.m.Lookups)))
+			c.errorAt(ce.expr, at(node), ce.field, "no lookup %q under lookups in the mapping%s", name, diag.DidYouMean(name, sortedKeys(c.m.Lookups)))
 		}
 	case "enum":
 		name, node, ok := constArg(0)
@@ -551,7 +552,7 @@ func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Nod
 		for i := 1; i < len(args) && i < 3; i++ {
 			sep, node, ok := constArg(i)
 			if ok && !slices.Contains(separators, sep) {
-				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %s", sep, quoteAll(separators))
+				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %s", sep, diag.QuoteAll(separators))
 			}
 		}
 	}
@@ -574,13 +575,4 @@ func checkLayout(layout string) error {
 		return fmt.Errorf("date layout %q needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)", layout)
 	}
 	return nil
-}
-
-// quoteAll quotes each of ss and joins them with commas.
-func quoteAll(ss []string) string {
-	quoted := make([]string, len(ss))
-	for i, s := range ss {
-		quoted[i] = strconv.Quote(s)
-	}
-	return strings.Join(quoted, ", ")
 }

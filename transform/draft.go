@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // DraftOptions say what Draft knows about an export besides its header and values.
@@ -26,18 +29,18 @@ type DraftOptions struct {
 //
 // An export with no column of email addresses is an error: Torii identifies users by
 // email.
-func Draft(h *Header, sample []*Record, opt DraftOptions) ([]byte, error) {
+func Draft(h *record.Header, sample []*record.Record, opt DraftOptions) ([]byte, error) {
 	d := newDrafter(h, sample)
 	if len(sample) == 0 {
-		return nil, &Error{Pos: Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &Hint{
+		return nil, &diag.Error{Pos: diag.Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &diag.Hint{
 			Err:  errors.New("no rows after the header: init drafts a mapping from the values of the export's rows"),
-			Hint: "draft from an export that lists at least a few users",
+			Text: "draft from an export that lists at least a few users",
 		}}
 	}
 	if d.email = d.findEmail(); d.email == nil {
-		return nil, &Error{Pos: Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &Hint{
+		return nil, &diag.Error{Pos: diag.Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &diag.Hint{
 			Err:  fmt.Errorf("no email column: no column holds email addresses in the first %d rows", len(sample)),
-			Hint: "Torii identifies users by email: export a column with the users' addresses, or give --sheet, --path or --skip-rows if the export was read wrongly (see torii-transform inspect)",
+			Text: "Torii identifies users by email: export a column with the users' addresses, or give --sheet, --path or --skip-rows if the export was read wrongly (see torii-transform inspect)",
 		}}
 	}
 	d.detect()
@@ -74,7 +77,7 @@ func (c *draftColumn) distinct() []string {
 }
 
 type drafter struct {
-	h       *Header
+	h       *record.Header
 	objects bool
 	rows    int
 	cols    []*draftColumn
@@ -98,8 +101,8 @@ type drafter struct {
 	licenses  []licenseColumn
 }
 
-func newDrafter(h *Header, sample []*Record) *drafter {
-	d := &drafter{h: h, objects: h.Kind == Objects, rows: len(sample), botWords: map[*draftColumn][]string{}}
+func newDrafter(h *record.Header, sample []*record.Record) *drafter {
+	d := &drafter{h: h, objects: h.Kind == record.Objects, rows: len(sample), botWords: map[*draftColumn][]string{}}
 	for i, name := range h.Names {
 		words := headerWords(name)
 		c := &draftColumn{index: i, name: name, words: words, norm: strings.Join(words, " "), compact: strings.Join(words, "")}
@@ -112,7 +115,7 @@ func newDrafter(h *Header, sample []*Record) *drafter {
 }
 
 // add reads the column's value in rec.
-func (c *draftColumn) add(rec *Record) {
+func (c *draftColumn) add(rec *record.Record) {
 	var v any
 	if rec.Object != nil {
 		v = rec.Object[c.name]

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // draftCSV drafts a mapping for CSV text and checks that the draft loads and compiles
@@ -16,21 +19,21 @@ func draftCSV(t *testing.T, text string) string {
 	return draftOf(t, h, sample)
 }
 
-func csvSample(t *testing.T, text string) (*Header, []*Record) {
+func csvSample(t *testing.T, text string) (*record.Header, []*record.Record) {
 	t.Helper()
 	lines, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := NewHeader("export.csv", "", 1, lines[0])
-	var sample []*Record
+	h := record.NewHeader("export.csv", "", 1, lines[0])
+	var sample []*record.Record
 	for i, l := range lines[1:] {
-		sample = append(sample, &Record{Header: h, Values: l, Line: i + 2})
+		sample = append(sample, &record.Record{Header: h, Values: l, Line: i + 2})
 	}
 	return h, sample
 }
 
-func draftOf(t *testing.T, h *Header, sample []*Record) string {
+func draftOf(t *testing.T, h *record.Header, sample []*record.Record) string {
 	t.Helper()
 	out, err := Draft(h, sample, DraftOptions{Name: "export", Source: "export.csv", Input: Input{Format: "csv", Delimiter: ','}, Rows: 1000})
 	if err != nil {
@@ -98,7 +101,7 @@ func TestDraftNoEmailColumn(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Fatalf("Draft: %v, want %s", err, want)
 	}
-	if HintOf(err) == "" {
+	if diag.HintOf(err) == "" {
 		t.Errorf("no hint with %v", err)
 	}
 }
@@ -301,9 +304,9 @@ Ada,Lovelace,ada@example.com,Admin,"eng; ops"
 }
 
 func TestDraftJSON(t *testing.T) {
-	h := NewHeader("users.json", "", 1, []string{"userPrincipalName", "displayName", "accountEnabled", "assignedPlans", "signInActivity"})
-	h.Kind = Objects
-	var sample []*Record
+	h := record.NewHeader("users.json", "", 1, []string{"userPrincipalName", "displayName", "accountEnabled", "assignedPlans", "signInActivity"})
+	h.Kind = record.Objects
+	var sample []*record.Record
 	for _, text := range []string{
 		`{"userPrincipalName":"ada@example.com","displayName":"Ada Lovelace","accountEnabled":true,"assignedPlans":["E3","Teams"],"signInActivity":{"lastSignInDateTime":"2024-03-05T10:11:00Z"}}`,
 		`{"userPrincipalName":"bob@example.com","accountEnabled":false}`,
@@ -314,7 +317,7 @@ func TestDraftJSON(t *testing.T) {
 		if err := d.Decode(&obj); err != nil {
 			t.Fatal(err)
 		}
-		sample = append(sample, &Record{Header: h, Object: obj, Line: 1})
+		sample = append(sample, &record.Record{Header: h, Object: obj, Line: 1})
 	}
 	d := draftOf(t, h, sample)
 	wantLines(t, d,

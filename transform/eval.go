@@ -10,14 +10,16 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // RowError is a record the mapping could not turn into a user.
 type RowError struct {
-	Pos    Pos    // the value's position when the failing expression reads a column, else the record's
-	Column string // the input column at Pos, if any
-	Field  string // the mapping field that failed, such as "user.lastUsedDate"
+	Pos    diag.Pos // the value's position when the failing expression reads a column, else the record's
+	Column string   // the input column at Pos, if any
+	Field  string   // the mapping field that failed, such as "user.lastUsedDate"
 	Err    error
 }
 
@@ -57,9 +59,9 @@ func (p *Program) NewEvaluator() *Evaluator {
 }
 
 // eval runs the mapping on one record. A record that fails gives a *RowError.
-func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
+func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 	*out = rowResult{line: rec.Line, skipped: -1}
-	if ev.p.Header.Kind == Objects {
+	if ev.p.Header.Kind == record.Objects {
 		ev.env["row"] = rec.Object
 	} else {
 		ev.setRow(rec)
@@ -102,7 +104,7 @@ func (ev *Evaluator) eval(rec *Record, out *rowResult) *RowError {
 	return ev.licenses(rec, out)
 }
 
-func (ev *Evaluator) setRow(rec *Record) {
+func (ev *Evaluator) setRow(rec *record.Record) {
 	for i, name := range ev.p.Header.Names {
 		if i < len(rec.Values) {
 			ev.row[name] = rec.Values[i]
@@ -112,7 +114,7 @@ func (ev *Evaluator) setRow(rec *Record) {
 	}
 }
 
-func (ev *Evaluator) run(ce *compiled, rec *Record) (any, *RowError) {
+func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 	switch {
 	case ce.direct:
 		if ce.column < len(rec.Values) {
@@ -152,9 +154,9 @@ func unwrapExpr(err error) error {
 		}
 		if m := conversion.FindStringSubmatch(msg); m != nil {
 			// A JSON value of another type than the expression uses it as.
-			return &Hint{
+			return &diag.Hint{
 				Err:  fmt.Errorf("want %s, got %s", typeWord(m[2]), typeWord(m[1])),
-				Hint: "a JSON value's type varies from record to record: compare or convert it, as in row.enabled == true or row.enabled in [true, \"yes\"]",
+				Text: "a JSON value's type varies from record to record: compare or convert it, as in row.enabled == true or row.enabled in [true, \"yes\"]",
 			}
 		}
 		if fe.Prev != nil {
@@ -187,7 +189,7 @@ func typeWord(t string) string {
 	return t
 }
 
-func (ev *Evaluator) rowError(ce *compiled, rec *Record, err error) *RowError {
+func (ev *Evaluator) rowError(ce *compiled, rec *record.Record, err error) *RowError {
 	e := &RowError{Pos: rec.Pos(ce.column), Field: ce.field, Err: err}
 	if ce.column >= 0 {
 		e.Column = ev.p.Header.Names[ce.column]
@@ -195,7 +197,7 @@ func (ev *Evaluator) rowError(ce *compiled, rec *Record, err error) *RowError {
 	return e
 }
 
-func (ev *Evaluator) user(rec *Record, u *usersfile.User) *RowError {
+func (ev *Evaluator) user(rec *record.Record, u *usersfile.User) *RowError {
 	for f, ce := range ev.p.user {
 		if ce == nil {
 			continue
@@ -219,9 +221,9 @@ func (ev *Evaluator) user(rec *Record, u *usersfile.User) *RowError {
 		}
 	}
 	if u.Email == "" {
-		return ev.rowError(ev.p.user[fieldEmail], rec, &Hint{
+		return ev.rowError(ev.p.user[fieldEmail], rec, &diag.Hint{
 			Err:  errors.New("no email: Torii identifies users by email"),
-			Hint: "drop rows that are not people (blank lines, service accounts) with a skip rule",
+			Text: "drop rows that are not people (blank lines, service accounts) with a skip rule",
 		})
 	}
 	if u.Status == "" {
@@ -243,9 +245,9 @@ func setUserField(u *usersfile.User, f userField, s string) error {
 		u.LastName = s
 	case fieldStatus:
 		if !usersfile.ValidStatus(s) {
-			return &Hint{
+			return &diag.Hint{
 				Err:  fmt.Errorf("status %q is not one of active, deleted", s),
-				Hint: "map the vendor's words with status(...) and a statuses table",
+				Text: "map the vendor's words with status(...) and a statuses table",
 			}
 		}
 		u.Status = s
@@ -258,7 +260,7 @@ func setUserField(u *usersfile.User, f userField, s string) error {
 }
 
 // seat evaluates a rule's status and lastUsedDate into g.
-func (ev *Evaluator) seat(cl *compiledLicense, rec *Record, g *grant) *RowError {
+func (ev *Evaluator) seat(cl *compiledLicense, rec *record.Record, g *grant) *RowError {
 	if cl.status != nil {
 		v, rerr := ev.run(cl.status, rec)
 		if rerr != nil {
@@ -266,9 +268,9 @@ func (ev *Evaluator) seat(cl *compiledLicense, rec *Record, g *grant) *RowError 
 		}
 		s, err := text(v)
 		if s = strings.TrimSpace(s); err == nil && s != "" && !usersfile.ValidLicenseStatus(s) {
-			err = &Hint{
+			err = &diag.Hint{
 				Err:  fmt.Errorf("license status %q is not one of active, inactive, deleted", s),
-				Hint: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
+				Text: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
 			}
 		}
 		if err != nil {
@@ -298,15 +300,15 @@ func isoDate(s string) (string, error) {
 		return "", nil
 	}
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return "", &Hint{
+		return "", &diag.Hint{
 			Err:  fmt.Errorf("%q is not a YYYY-MM-DD date", s),
-			Hint: "convert the vendor's dates with date(...)",
+			Text: "convert the vendor's dates with date(...)",
 		}
 	}
 	return s, nil
 }
 
-func (ev *Evaluator) licenses(rec *Record, out *rowResult) *RowError {
+func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 	for i := range ev.p.licenses {
 		cl := &ev.p.licenses[i]
 		if cl.when != nil {

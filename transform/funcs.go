@@ -11,6 +11,7 @@ import (
 
 	"github.com/expr-lang/expr"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -51,7 +52,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr
 			}
 			v, err := Cents(args[0], dec, group)
 			if errors.Is(err, ErrAmbiguous) {
-				err = &Hint{Err: err, Hint: `say which separator is decimal: cents(x, ".") or cents(x, ",")`}
+				err = &diag.Hint{Err: err, Text: `say which separator is decimal: cents(x, ".") or cents(x, ",")`}
 			}
 			return v, err
 		}, new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)),
@@ -135,9 +136,9 @@ func lookupEnum(e *Enum, what string, v any) (string, error) {
 	if out, ok := e.Lookup(s); ok {
 		return out, nil
 	}
-	return "", &Hint{
+	return "", &diag.Hint{
 		Err:  fmt.Errorf("unknown %s %q: the mapping's %s table does not list it", what, s, e.Name),
-		Hint: fmt.Sprintf("add %q under one of %s in %s", strings.TrimSpace(s), strings.Join(e.Values, ", "), e.Name),
+		Text: fmt.Sprintf("add %q under one of %s in %s", strings.TrimSpace(s), strings.Join(e.Values, ", "), e.Name),
 	}
 }
 

@@ -5,13 +5,15 @@ import (
 	"io"
 	"strings"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"go.yaml.in/yaml/v3"
 )
 
 // Lookup declares a keyed table read from a second input, for lookup(name, key).
 type Lookup struct {
 	Name        string
-	Pos         Pos
+	Pos         diag.Pos
 	Key         string // the column (or top-level JSON key) whose value is the key
 	File        string // default input, relative to the mapping file; "" means --input is needed
 	OnDuplicate string // error (default), first or last
@@ -66,7 +68,7 @@ func (d *decoder) policy(v *yaml.Node, what string, allowed ...string) string {
 // Table is a lookup's input, read whole and keyed.
 type Table struct {
 	Lookup *Lookup
-	Header *Header
+	Header *record.Header
 	rows   map[string]map[string]any
 }
 
@@ -77,10 +79,10 @@ func (t *Table) Len() int { return len(t.rows) }
 // of l.Key, trimmed of surrounding spaces. Records with an empty key are left out. A key
 // that comes twice is an error unless l.OnDuplicate says to keep the first or the last.
 // Tabular rows become maps of column name to text; JSON records stay as they are.
-func ReadTable(l *Lookup, r Reader, h *Header) (*Table, error) {
+func ReadTable(l *Lookup, r record.Reader, h *record.Header) (*Table, error) {
 	col, ok := h.Index(l.Key)
-	if !ok && (h.Kind != Objects || h.Sampled > 0) {
-		return nil, &Error{Pos: l.Pos, Err: fmt.Errorf("lookups.%s.key: %s has no column %q%s", l.Name, h.File, l.Key, (&compiler{h: h}).columnHint(l.Key))}
+	if !ok && (h.Kind != record.Objects || h.Sampled > 0) {
+		return nil, &diag.Error{Pos: l.Pos, Err: fmt.Errorf("lookups.%s.key: %s has no column %q%s", l.Name, h.File, l.Key, (&compiler{h: h}).columnHint(l.Key))}
 	}
 	t := &Table{Lookup: l, Header: h, rows: map[string]map[string]any{}}
 	first := map[string]int{}
@@ -109,7 +111,7 @@ func ReadTable(l *Lookup, r Reader, h *Header) (*Table, error) {
 		}
 		k, err := text(key)
 		if err != nil {
-			return nil, &Error{Pos: rec.Pos(col), Err: fmt.Errorf("lookup %q: key %s: %v", l.Name, l.Key, err)}
+			return nil, &diag.Error{Pos: rec.Pos(col), Err: fmt.Errorf("lookup %q: key %s: %v", l.Name, l.Key, err)}
 		}
 		if k = strings.TrimSpace(k); k == "" {
 			continue
@@ -119,9 +121,9 @@ func ReadTable(l *Lookup, r Reader, h *Header) (*Table, error) {
 			case PolicyFirst:
 				continue
 			case PolicyError:
-				return nil, &Error{Pos: rec.Pos(col), Err: &Hint{
+				return nil, &diag.Error{Pos: rec.Pos(col), Err: &diag.Hint{
 					Err:  fmt.Errorf("lookup %q: duplicate key %q (first on line %d)", l.Name, k, line),
-					Hint: fmt.Sprintf("if the last or first row of a key should win, say so with onDuplicate: last (or first) under lookups.%s", l.Name),
+					Text: fmt.Sprintf("if the last or first row of a key should win, say so with onDuplicate: last (or first) under lookups.%s", l.Name),
 				}}
 			}
 		} else {
@@ -145,8 +147,8 @@ func (t *Table) get(v any) (map[string]any, error) {
 	if t.Lookup.OnMissing == PolicyEmpty {
 		return nil, nil
 	}
-	return nil, &Hint{
+	return nil, &diag.Hint{
 		Err:  fmt.Errorf("lookup %q has no row with %s %q", t.Lookup.Name, t.Lookup.Key, k),
-		Hint: fmt.Sprintf("if rows without a match are expected, set onMissing: empty under lookups.%s, and lookup() gives nil for them", t.Lookup.Name),
+		Text: fmt.Sprintf("if rows without a match are expected, set onMissing: empty under lookups.%s, and lookup() gives nil for them", t.Lookup.Name),
 	}
 }

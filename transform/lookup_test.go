@@ -7,27 +7,29 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 )
 
 // objects is an in-memory Reader of JSON records.
 type objects struct {
-	h    *Header
+	h    *record.Header
 	recs []map[string]any
 	i    int
 }
 
 func newObjects(keys []string, recs ...map[string]any) *objects {
-	h := NewHeader("in.json", "", 1, keys)
-	h.Kind, h.Sampled = Objects, len(recs)
+	h := record.NewHeader("in.json", "", 1, keys)
+	h.Kind, h.Sampled = record.Objects, len(recs)
 	return &objects{h: h, recs: recs}
 }
 
-func (o *objects) Read() (*Record, error) {
+func (o *objects) Read() (*record.Record, error) {
 	if o.i == len(o.recs) {
 		return nil, io.EOF
 	}
 	o.i++
-	return &Record{Header: o.h, Object: o.recs[o.i-1], Line: o.i, Locs: []Loc{{Line: int32(o.i), Column: 3}}}, nil
+	return &record.Record{Header: o.h, Object: o.recs[o.i-1], Line: o.i, Locs: []record.Loc{{Line: int32(o.i), Column: 3}}}, nil
 }
 
 func TestLookup(t *testing.T) {
@@ -140,7 +142,7 @@ user:
 	if err == nil || err.Error() != want {
 		t.Errorf("compile: %v, want %s", err, want)
 	}
-	if h := HintOf(err); h != `keys are learnt from the first 2 records, and none has it; if later records do, read it with get(row, "mail")` {
+	if h := diag.HintOf(err); h != `keys are learnt from the first 2 records, and none has it; if later records do, read it with get(row, "mail")` {
 		t.Errorf("hint %q", h)
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/torii-transform/torii-transform/internal/textdist"
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -49,7 +49,7 @@ type Input struct {
 	SkipRows    int
 	LazyQuotes  bool
 	Timezone    *time.Location
-	TimezonePos Pos
+	TimezonePos diag.Pos
 	// Footer matches the first value of the lines a report appends after its records
 	// ("Grand Totals (5 records)", "Confidential Information - Do Not Distribute"):
 	// such lines at the end of the export are dropped and counted.
@@ -62,7 +62,7 @@ var Formats = []string{"csv", "xlsx", "json", "ndjson"}
 // Expr is the source of one expression and where it is in the mapping file.
 type Expr struct {
 	Src string
-	Pos Pos
+	Pos diag.Pos
 
 	line0  int // first line of the expression text itself (block scalars start below the key)
 	col0   int
@@ -72,7 +72,7 @@ type Expr struct {
 // Named is a name bound to an expression: a let value or a user field.
 type Named struct {
 	Name    string
-	NamePos Pos
+	NamePos diag.Pos
 	Expr    Expr
 }
 
@@ -92,7 +92,7 @@ type FailRule struct {
 // LicenseRule grants licenses to the user of a row. Exactly one of Name (a constant) and
 // Names (an expression giving one name or a list of names) is set.
 type LicenseRule struct {
-	Pos          Pos
+	Pos          diag.Pos
 	Name         string
 	Names        *Expr
 	When         *Expr // grant only when true
@@ -102,7 +102,7 @@ type LicenseRule struct {
 
 // LicenseInfo holds per-license constants.
 type LicenseInfo struct {
-	Pos              Pos
+	Pos              diag.Pos
 	PricePerUser     *int64 // cents
 	UnassignedAmount *int64
 	// Unassigned computes UnassignedAmount once, after the records, when the count
@@ -114,7 +114,7 @@ type LicenseInfo struct {
 // case-insensitively, ignoring surrounding spaces; a word not in the table is an error.
 type Enum struct {
 	Name   string
-	Pos    Pos
+	Pos    diag.Pos
 	words  map[string]string // folded word → value
 	Values []string          // the allowed values, for messages
 }
@@ -156,7 +156,7 @@ func Load(name string, data []byte) (*Mapping, error) {
 		return nil, yamlError(name, m.src, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, Errorf(Pos{File: name}, "empty mapping file")
+		return nil, diag.Errorf(diag.Pos{File: name}, "empty mapping file")
 	}
 	d := &decoder{m: m}
 	d.mapping(doc.Content[0])
@@ -168,19 +168,19 @@ var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 // yamlError positions a YAML syntax error, which the library reports as "yaml: line N: ...".
 func yamlError(file string, src []string, err error) error {
 	msg := err.Error()
-	pos := Pos{File: file}
+	pos := diag.Pos{File: file}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
-	e := &Error{Pos: pos, Err: errors.New(msg)}
+	e := &diag.Error{Pos: pos, Err: errors.New(msg)}
 	// A tab in the indentation is the most common reason a mapping does not parse, and
 	// the parser's message does not say so.
 	if pos.Line > 0 && pos.Line <= len(src) {
 		line := src[pos.Line-1]
 		if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {
 			e.Pos.Column = strings.IndexByte(line, '\t') + 1
-			e.Err = &Hint{Err: e.Err, Hint: "YAML indents with spaces, not tabs"}
+			e.Err = &diag.Hint{Err: e.Err, Text: "YAML indents with spaces, not tabs"}
 		}
 	}
 	return e
@@ -188,15 +188,15 @@ func yamlError(file string, src []string, err error) error {
 
 type decoder struct {
 	m    *Mapping
-	errs ErrorList
+	errs diag.ErrorList
 }
 
-func (d *decoder) pos(n *yaml.Node) Pos {
-	return Pos{File: d.m.File, Line: n.Line, Column: n.Column}
+func (d *decoder) pos(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: d.m.File, Line: n.Line, Column: n.Column}
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs = append(d.errs, Errorf(d.pos(n), format, args...))
+	d.errs = append(d.errs, diag.Errorf(d.pos(n), format, args...))
 }
 
 // fields walks a YAML mapping node, calling fn for each known key and reporting unknown,
@@ -213,7 +213,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, fn func(key 
 		case seen[k.Value]:
 			d.errorf(k, "%s: %q is given twice", what, k.Value)
 		case known != nil && !slices.Contains(known, k.Value):
-			hint := suggest(k.Value, known)
+			hint := diag.DidYouMean(k.Value, known)
 			if hint == "" {
 				hint = " (want " + strings.Join(known, ", ") + ")"
 			}
@@ -277,11 +277,11 @@ func (d *decoder) mapping(n *yaml.Node) {
 		return
 	}
 	if !slices.ContainsFunc(d.m.User, func(f Named) bool { return f.Name == "email" }) {
-		d.errs = append(d.errs, Errorf(d.pos(n), "user.email is required: Torii identifies users by email"))
+		d.errs = append(d.errs, diag.Errorf(d.pos(n), "user.email is required: Torii identifies users by email"))
 	}
 	for _, l := range d.m.Let {
 		if slices.Contains(reservedNames, l.Name) || isFunc(l.Name) {
-			d.errs = append(d.errs, Errorf(l.NamePos, "let: %q is a reserved name", l.Name))
+			d.errs = append(d.errs, diag.Errorf(l.NamePos, "let: %q is a reserved name", l.Name))
 		}
 	}
 }
@@ -476,7 +476,7 @@ func hasKey(n *yaml.Node, key string) bool {
 // values to Torii's enum.
 func (d *decoder) enum(n *yaml.Node, what string, allowed []string) *Enum {
 	e := &Enum{Name: what, Pos: d.pos(n), words: map[string]string{}}
-	where := map[string]Pos{}
+	where := map[string]diag.Pos{}
 	d.fields(n, what, nil, func(value string, k, v *yaml.Node) {
 		if allowed != nil && !slices.Contains(allowed, value) {
 			d.errorf(k, "%s: %q is not a Torii value (want %s)", what, value, strings.Join(allowed, ", "))
@@ -605,22 +605,4 @@ func (d *decoder) catalog(n *yaml.Node) {
 		})
 		d.addInfo(strings.TrimSpace(name), info, k)
 	})
-}
-
-// suggest returns ` (did you mean "x"?)` when one of known is a likely intended spelling
-// of s, else "".
-func suggest(s string, known []string) string {
-	best, bestDist := "", 3
-	for _, k := range known {
-		if strings.EqualFold(s, k) {
-			return fmt.Sprintf(" (did you mean %q?)", k)
-		}
-		if d := textdist.Levenshtein(strings.ToLower(s), strings.ToLower(k)); d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
 }

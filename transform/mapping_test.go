@@ -8,30 +8,32 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // rows is an in-memory Reader of records under one header.
 type rows struct {
-	h    *Header
+	h    *record.Header
 	recs [][]string
 	i    int
 }
 
 func newRows(header string, recs ...string) *rows {
-	r := &rows{h: NewHeader("in.csv", "", 1, strings.Split(header, ","))}
+	r := &rows{h: record.NewHeader("in.csv", "", 1, strings.Split(header, ","))}
 	for _, rec := range recs {
 		r.recs = append(r.recs, strings.Split(rec, ","))
 	}
 	return r
 }
 
-func (r *rows) Read() (*Record, error) {
+func (r *rows) Read() (*record.Record, error) {
 	if r.i == len(r.recs) {
 		return nil, io.EOF
 	}
 	r.i++
-	return &Record{Header: r.h, Values: r.recs[r.i-1], Line: r.i + 1}, nil
+	return &record.Record{Header: r.h, Values: r.recs[r.i-1], Line: r.i + 1}, nil
 }
 
 func compile(t *testing.T, mapping string, in *rows) *Program {
@@ -251,7 +253,7 @@ catalog:
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
 	wantWarn := []string{`in.csv:6: grace@example.com has firstName "Gracie" here but "Grace" at line 5; keeping "Grace"`}
-	if diff := cmp.Diff(wantWarn, errorLines(ErrorList(res.Warnings).Err())); diff != "" {
+	if diff := cmp.Diff(wantWarn, errorLines(diag.ErrorList(res.Warnings).Err())); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
@@ -292,7 +294,7 @@ user:
 	if res.File() != nil {
 		t.Errorf("a failed run returned a users file")
 	}
-	if h := HintOf(res.Errors[0]); h != `add "paused" under one of active in statuses` {
+	if h := diag.HintOf(res.Errors[0]); h != `add "paused" under one of active in statuses` {
 		t.Errorf("hint = %q", h)
 	}
 
@@ -438,11 +440,11 @@ func TestOptionalColumns(t *testing.T) {
 
 func TestTabHint(t *testing.T) {
 	_, err := Load("m.yaml", []byte("version: 1\nuser:\n\temail: row.Email\n"))
-	if h := HintOf(err); h != "YAML indents with spaces, not tabs" {
+	if h := diag.HintOf(err); h != "YAML indents with spaces, not tabs" {
 		t.Errorf("hint = %q", h)
 	}
 	_, err = Load("m.yaml", []byte("version: 1\nuser: [\n"))
-	if h := HintOf(err); h != "" {
+	if h := diag.HintOf(err); h != "" {
 		t.Errorf("a syntax error without a tab got the hint %q", h)
 	}
 }
@@ -498,8 +500,8 @@ licenses:
 		if err == nil || !strings.HasPrefix(err.Error(), wantErr) {
 			t.Errorf("%s: err = %v, want %s", mapping, err, wantErr)
 		}
-		var h *Hint
-		if strings.Contains(wantErr, "unknown name") && (!errors.As(err, &h) || !strings.Contains(h.Hint, "status and lastUsedDate")) {
+		var h *diag.Hint
+		if strings.Contains(wantErr, "unknown name") && (!errors.As(err, &h) || !strings.Contains(h.Text, "status and lastUsedDate")) {
 			t.Errorf("%s: no hint on where license is known: %v", mapping, err)
 		}
 	}

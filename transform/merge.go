@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -150,8 +151,8 @@ func (m *merger) conflict(p *muser, field string, have *string, got string, line
 	case *have == "":
 		*have = strings.Clone(got)
 	case len(m.warnings) < maxWarnings:
-		pos := Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
-		m.warnings = append(m.warnings, Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.email, field, got, *have, p.line, *have))
+		pos := diag.Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
+		m.warnings = append(m.warnings, diag.Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.email, field, got, *have, p.line, *have))
 	}
 }
 

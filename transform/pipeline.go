@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -91,7 +93,7 @@ var ErrRejected = errors.New("rows could not be converted")
 // Records are evaluated on Options.Workers goroutines, each with its own Evaluator, and
 // merged in input order, so the result is the same, byte for byte, whatever the number
 // of workers.
-func (p *Program) Run(r Reader, opt Options) (*Result, error) {
+func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = 100
 	}
@@ -158,7 +160,7 @@ const batchSize = 256
 // batch is a run of consecutive records and, once evaluated, what each contributes.
 type batch struct {
 	seq  int
-	recs []*Record
+	recs []*record.Record
 	rows []rowResult
 	err  error // the reader's error after recs, if any
 	last bool  // the input ends with this batch
@@ -167,7 +169,7 @@ type batch struct {
 // evaluate reads r, evaluates its records on workers goroutines and hands the batches
 // to merge in input order, on the calling goroutine. merge returns false to stop early.
 // It returns the reader's error, if any, once every record before it was merged.
-func (p *Program) evaluate(r Reader, workers int, merge func(*batch) bool) error {
+func (p *Program) evaluate(r record.Reader, workers int, merge func(*batch) bool) error {
 	if workers == 1 {
 		// One goroutine does it all: no channels, no reordering.
 		ev := p.NewEvaluator()
@@ -243,8 +245,8 @@ func (p *Program) evaluate(r Reader, workers int, merge func(*batch) bool) error
 }
 
 // readBatch reads up to batchSize records. A short batch is the last one.
-func readBatch(r Reader, seq int) *batch {
-	b := &batch{seq: seq, recs: make([]*Record, 0, batchSize)}
+func readBatch(r record.Reader, seq int) *batch {
+	b := &batch{seq: seq, recs: make([]*record.Record, 0, batchSize)}
 	for len(b.recs) < batchSize {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -271,16 +273,16 @@ func (ev *Evaluator) evalBatch(b *batch) {
 }
 
 func (p *Program) noUsers(s *Stats) error {
-	pos := Pos{File: p.Header.File, Sheet: p.Header.Sheet}
+	pos := diag.Pos{File: p.Header.File, Sheet: p.Header.Sheet}
 	switch {
 	case s.Rows == 0:
-		return &Error{Pos: pos, Err: errors.New("no records after the header: the users file would be empty")}
+		return &diag.Error{Pos: pos, Err: errors.New("no records after the header: the users file would be empty")}
 	case s.Rejected > 0:
-		return &Error{Pos: pos, Err: fmt.Errorf("every record was rejected (%d): the users file would be empty", s.Rejected)}
+		return &diag.Error{Pos: pos, Err: fmt.Errorf("every record was rejected (%d): the users file would be empty", s.Rejected)}
 	default:
-		return &Error{Pos: pos, Err: &Hint{
+		return &diag.Error{Pos: pos, Err: &diag.Hint{
 			Err:  fmt.Errorf("skip rules dropped all %d records: the users file would be empty", s.Rows),
-			Hint: "check the skip rules in " + p.Mapping.File,
+			Text: "check the skip rules in " + p.Mapping.File,
 		}}
 	}
 }
@@ -316,11 +318,11 @@ func (p *Program) unassignedAmounts(licenses []license) error {
 		}
 		v, err := ev.vm.Run(ce.prog, ev.env)
 		if err != nil {
-			return &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, unwrapExpr(err))}
+			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, unwrapExpr(err))}
 		}
 		n, err := seatCount(v)
 		if err != nil {
-			return &Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)}
+			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, err)}
 		}
 		l.unassignedAmount = &n
 	}

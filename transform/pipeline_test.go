@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -125,7 +126,7 @@ type failingReader struct {
 	n int
 }
 
-func (r *failingReader) Read() (*Record, error) {
+func (r *failingReader) Read() (*record.Record, error) {
 	if r.i == r.n {
 		return nil, errors.New("in.csv:1002:3: bare quote")
 	}

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/torii-transform/torii-transform/internal/textdist"
+	"github.com/torii-transform/torii-transform/diag"
 )
 
 // Violation is one way a users file breaks Torii's rules.
@@ -198,7 +198,7 @@ func (c *checker) members(fields []string, known func(field int)) (seen uint) {
 		switch {
 		case f < 0:
 			msg := fmt.Sprintf("unknown field %q", key)
-			if s := suggest(string(key), fields); s != "" {
+			if s := diag.Suggest(string(key), fields); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			c.report(pos, true, "%s", msg)
@@ -676,42 +676,4 @@ func (c *checker) licenseUserEmail(j int) {
 	if _, ok := c.userEmails[lower]; !ok {
 		c.report(start, false, "not in users")
 	}
-}
-
-// suggest returns the field of known that key is probably a misspelling of, or "". Case,
-// '_' and '-' are ignored; otherwise the closest within a small edit distance wins, and
-// failing that a field that key is a prefix of, or that is a prefix of key.
-func suggest(key string, known []string) string {
-	if len(key) > 64 {
-		return ""
-	}
-	k := normalize(key)
-	best, bestScore := "", 4
-	for _, name := range known {
-		n := normalize(name)
-		score := textdist.Levenshtein(k, n)
-		limit := 2
-		if len(n) <= 4 {
-			limit = 1
-		}
-		if score > limit {
-			score = 4
-		}
-		if score == 4 && len(k) >= 4 && (strings.HasPrefix(n, k) || strings.HasPrefix(k, n)) {
-			score = 3
-		}
-		if score < bestScore {
-			best, bestScore = name, score
-		}
-	}
-	return best
-}
-
-func normalize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' || r == ' ' {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
 }

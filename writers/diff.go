@@ -12,6 +12,7 @@ import (
 
 	"github.com/gocarina/gocsv"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -131,17 +132,10 @@ func paint(on bool, color, s string) string {
 	return color + s + reset
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func summary(w *bufio.Writer, d *usersfile.Diff, color bool) {
 	s := d.Summary()
 	if d.Empty() {
-		fmt.Fprintf(w, "no changes: %s (%d active), %s\n", plural(s.UsersAfter, "user", "users"), s.ActiveAfter, plural(s.LicensesAfter, "license", "licenses"))
+		fmt.Fprintf(w, "no changes: %s (%d active), %s\n", diag.Count(s.UsersAfter, "user"), s.ActiveAfter, diag.Count(s.LicensesAfter, "license"))
 		return
 	}
 	fmt.Fprintf(w, "users: %d -> %d, active %d -> %d: %d removed, %d deactivated, %d reactivated, %d added, %d with changed fields\n",
@@ -206,9 +200,9 @@ func textLine(c *usersfile.Change) string {
 	case usersfile.UserAdded, usersfile.SeatAssigned:
 		return subject + " (" + textValue(c.New) + ")"
 	case usersfile.LicenseRemoved:
-		return subject + " (" + plural(int(c.Old.(int64)), "user", "users") + ")"
+		return subject + " (" + diag.Count(int(c.Old.(int64)), "user") + ")"
 	case usersfile.LicenseAdded:
-		return subject + " (" + plural(int(c.New.(int64)), "user", "users") + ")"
+		return subject + " (" + diag.Count(int(c.New.(int64)), "user") + ")"
 	case usersfile.UserStatus:
 		return subject + ": " + textValue(c.Old) + " -> " + textValue(c.New)
 	}

@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mappings"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -39,7 +41,7 @@ const autoMinColumns = 4
 // columns, or, when several do, the one that reads every column the others read and more
 // (a mapping that needs only Email fits many exports). Anything else is an error: a
 // wrong guess could remove people.
-func pickMapping(h *transform.Header) (*transform.Mapping, error) {
+func pickMapping(h *record.Header) (*transform.Mapping, error) {
 	type fit struct {
 		m    *transform.Mapping
 		cols []string
@@ -55,9 +57,9 @@ func pickMapping(h *transform.Header) (*transform.Mapping, error) {
 		}
 	}
 	if len(fits) == 0 {
-		return nil, &transform.Hint{
+		return nil, &diag.Hint{
 			Err:  fmt.Errorf("%s: -m auto: no built-in mapping fits this export's header", h.File),
-			Hint: "list them with 'torii-transform mappings'; draft a mapping for this export with 'torii-transform init " + h.File + "'",
+			Text: "list them with 'torii-transform mappings'; draft a mapping for this export with 'torii-transform init " + h.File + "'",
 		}
 	}
 	for _, f := range fits {
@@ -71,9 +73,9 @@ func pickMapping(h *transform.Header) (*transform.Mapping, error) {
 	for i, f := range fits {
 		names[i] = f.m.Name
 	}
-	return nil, &transform.Hint{
+	return nil, &diag.Hint{
 		Err:  fmt.Errorf("%s: -m auto: several built-in mappings fit this export: %s", h.File, strings.Join(names, ", ")),
-		Hint: "pick one with -m NAME",
+		Text: "pick one with -m NAME",
 	}
 }
 
@@ -99,7 +101,7 @@ func loadMapping(name string) (*transform.Mapping, error) {
 	if err != nil {
 		err = fileError(name, err)
 		if !strings.ContainsAny(name, `/\.`) {
-			return nil, &transform.Hint{Err: err, Hint: "built-in mappings: " + strings.Join(mappings.Names(), ", ")}
+			return nil, &diag.Hint{Err: err, Text: "built-in mappings: " + strings.Join(mappings.Names(), ", ")}
 		}
 		return nil, err
 	}
@@ -127,9 +129,9 @@ one with -m NAME; print one with 'mappings show NAME' to copy and adapt it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, ok := mappings.Source(args[0])
 			if !ok {
-				return &transform.Hint{
+				return &diag.Hint{
 					Err:  fmt.Errorf("no built-in mapping %q", args[0]),
-					Hint: "built-in mappings: " + strings.Join(mappings.Names(), ", "),
+					Text: "built-in mappings: " + strings.Join(mappings.Names(), ", "),
 				}
 			}
 			_, err := c.stdout.Write(data)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
@@ -266,9 +267,9 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 		in.picked, in.vendor = m.Name, m.Vendor
 		if ownSettings(m.Input) {
 			// Standard input cannot be read again with them.
-			return nil, in, &transform.Hint{
+			return nil, in, &diag.Hint{
 				Err:  fmt.Errorf("%s: -m auto: the built-in mapping %s reads its export with settings of its own (its input section), which standard input was not read with", name, m.Name),
-				Hint: "give the export as a file, or name the mapping: -m " + m.Name,
+				Text: "give the export as a file, or name the mapping: -m " + m.Name,
 			}
 		}
 	}
@@ -330,9 +331,9 @@ func readTables(m *transform.Mapping, opt readOptions) (map[string]*transform.Ta
 			path = filepath.Join(filepath.Dir(m.File), l.File)
 		}
 		if path == "" {
-			return nil, &transform.Error{Pos: l.Pos, Err: &transform.Hint{
+			return nil, &diag.Error{Pos: l.Pos, Err: &diag.Hint{
 				Err:  fmt.Errorf("lookup %q needs an input", name),
-				Hint: fmt.Sprintf("give it with --input %s=FILE, or with file: under lookups.%s", name, name),
+				Text: fmt.Sprintf("give it with --input %s=FILE, or with file: under lookups.%s", name, name),
 			}}
 		}
 		t, err := readTable(l, path)
@@ -362,9 +363,9 @@ func readTable(l *transform.Lookup, path string) (*transform.Table, error) {
 // mappingErrors merges a mapping's structural and expression problems, in the order of
 // their lines.
 func mappingErrors(errs ...error) error {
-	var all transform.ErrorList
+	var all diag.ErrorList
 	for _, e := range errs {
-		var list transform.ErrorList
+		var list diag.ErrorList
 		if errors.As(e, &list) {
 			all = append(all, list...)
 		} else if e != nil {
@@ -372,7 +373,7 @@ func mappingErrors(errs ...error) error {
 		}
 	}
 	slices.SortStableFunc(all, func(a, b error) int {
-		var ea, eb *transform.Error
+		var ea, eb *diag.Error
 		if !errors.As(a, &ea) || !errors.As(b, &eb) || ea.Pos.File != eb.Pos.File {
 			return 0
 		}
@@ -551,7 +552,7 @@ func (c *cli) printRowErrors(res *transform.Result, limit int) {
 			break
 		}
 		fmt.Fprintf(c.stderr, "torii-transform: %v\n", e)
-		if h := transform.HintOf(e); h != "" && !hinted {
+		if h := diag.HintOf(e); h != "" && !hinted {
 			fmt.Fprintf(c.stderr, "hint: %s\n", h)
 			hinted = true
 		}
@@ -560,7 +561,7 @@ func (c *cli) printRowErrors(res *transform.Result, limit int) {
 	case res.Stats.Stopped:
 		fmt.Fprintf(c.stderr, "torii-transform: ... and more: reading stopped at the next one (--max-errors %d)\n", limit)
 	case more > 0:
-		fmt.Fprintf(c.stderr, "torii-transform: ... and %s more\n", count(more, "row error"))
+		fmt.Fprintf(c.stderr, "torii-transform: ... and %s more\n", diag.Count(more, "row error"))
 	}
 }
 
@@ -583,30 +584,11 @@ func (c *cli) summary(in input, res *transform.Result, output string, took time.
 		}
 	}
 	if len(in.footer) > 0 {
-		fmt.Fprintf(c.stderr, "  dropped a report footer of %d %s: %s\n", len(in.footer), plural(len(in.footer), "line", "lines"), quoteLines(in.footer))
+		fmt.Fprintf(c.stderr, "  dropped a report footer of %d %s: %s\n", len(in.footer), diag.Plural(len(in.footer), "line", "lines"), diag.QuoteAll(in.footer))
 	}
 	if output == "" {
 		output = "standard output"
 	}
 	fmt.Fprintf(c.stderr, "wrote %s (%d active, %d deleted) and %s to %s in %s\n",
-		count(s.Users, "user"), s.Active, s.Deleted, count(s.Licenses, "license"), output, took.Round(time.Millisecond))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// count returns "1 user", "2 users": n and the noun, which takes an s.
-func count(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
-
-// quoteLines quotes each line and joins them, for a summary.
-func quoteLines(lines []string) string {
-	q := make([]string, len(lines))
-	for i, l := range lines {
-		q[i] = strconv.Quote(l)
-	}
-	return strings.Join(q, ", ")
+		diag.Count(s.Users, "user"), s.Active, s.Deleted, diag.Count(s.Licenses, "license"), output, took.Round(time.Millisecond))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
 )
@@ -72,7 +73,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		return err
 	}
 	defer closeSrc()
-	var sample []*transform.Record
+	var sample []*record.Record
 	end := false
 	for !end && len(sample) < f.sample {
 		rec, err := src.Read()

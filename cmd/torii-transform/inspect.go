@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/readers"
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -125,7 +126,7 @@ func (c *cli) inspect(cmd *cobra.Command, f *inspectFlags, name string) error {
 
 // writeRow writes a record as one JSON object: the header's columns in order, then any
 // keys of a JSON record that the header does not list, sorted.
-func writeRow(w io.Writer, rec *transform.Record) error {
+func writeRow(w io.Writer, rec *record.Record) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -52,7 +53,7 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 	if m == nil {
 		return loadErr
 	}
-	var h *transform.Header
+	var h *record.Header
 	var tables map[string]*transform.Table
 	opt := override(m.Input)
 	if export != "" {

@@ -14,8 +14,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
-
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
 )
 
 // Exit codes.
@@ -125,7 +124,7 @@ that would remove too many users.`,
 // printError prints err the way every message of the tool reads: one line per problem,
 // prefixed with the program's name, and hint lines where a fix is likely.
 func (c *cli) printError(err error) {
-	var list transform.ErrorList
+	var list diag.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
 			c.printError(e)
@@ -133,7 +132,7 @@ func (c *cli) printError(err error) {
 		return
 	}
 	fmt.Fprintf(c.stderr, "torii-transform: %v\n", err)
-	if h := transform.HintOf(err); h != "" {
+	if h := diag.HintOf(err); h != "" {
 		fmt.Fprintf(c.stderr, "hint: %s\n", h)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -162,7 +163,7 @@ func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir strin
 		}
 	}
 	if err != nil && !errors.Is(err, transform.ErrRejected) {
-		var list transform.ErrorList
+		var list diag.ErrorList
 		if errors.As(err, &list) {
 			for _, e := range list {
 				got = append(got, e.Error())

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -60,9 +61,9 @@ func (c *cli) client(f *apiFlags) (*writers.Client, error) {
 		}
 	}
 	if key == "" {
-		return nil, usageError{&transform.Hint{
+		return nil, usageError{&diag.Hint{
 			Err:  errors.New("no API key"),
-			Hint: "set TORII_API_KEY or give --api-key-file FILE; create a key in Torii under Settings → API Access",
+			Text: "set TORII_API_KEY or give --api-key-file FILE; create a key in Torii under Settings → API Access",
 		}}
 	}
 	cl, err := writers.NewClient(c.apiURL(f), key)
@@ -302,9 +303,9 @@ func (c *cli) guard(f *pushFlags, g usersfile.Guard, path string, file *usersfil
 	}
 	old, err := usersfile.DecodeBytes(data)
 	if err != nil {
-		return &transform.Hint{
+		return &diag.Hint{
 			Err:  fmt.Errorf("baseline %s:%v", path, err),
-			Hint: "give the last file pushed with --baseline FILE",
+			Text: "give the last file pushed with --baseline FILE",
 		}
 	}
 	res.Baseline = path
@@ -323,9 +324,9 @@ func (c *cli) guard(f *pushFlags, g usersfile.Guard, path string, file *usersfil
 		fmt.Fprintf(c.stderr, "torii-transform: --force: pushing although %v\n", gerr)
 		return nil
 	}
-	return &transform.Hint{
+	return &diag.Hint{
 		Err:  fmt.Errorf("refusing to push: %v", gerr),
-		Hint: "if the export is complete and these people really left, push again with --force (or raise --max-removed)",
+		Text: "if the export is complete and these people really left, push again with --force (or raise --max-removed)",
 	}
 }
 
@@ -404,7 +405,7 @@ func pushError(err error, appAccount int64, inputName string) error {
 	}
 	err = fmt.Errorf("push failed: %w; the baseline was left as it was", err)
 	if hint != "" {
-		return &transform.Hint{Err: err, Hint: hint}
+		return &diag.Hint{Err: err, Text: hint}
 	}
 	return err
 }
@@ -418,12 +419,12 @@ func (c *cli) pushDone(f *pushFlags, res pushResult, started time.Time) error {
 	}
 	switch {
 	case res.DryRun:
-		fmt.Fprintf(c.stderr, "dry run: %s, %s, %d bytes would be pushed to app account %d\n", count(res.Users, "user"), count(res.Licenses, "license"), res.Bytes, res.AppAccount)
+		fmt.Fprintf(c.stderr, "dry run: %s, %s, %d bytes would be pushed to app account %d\n", diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.AppAccount)
 	case res.Bytes == 0:
 		fmt.Fprintf(c.stderr, "synced file %d to app account %d in %s\n", res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
 	default:
 		fmt.Fprintf(c.stderr, "pushed %s, %s (%d bytes) as file %d to app account %d in %s\n",
-			count(res.Users, "user"), count(res.Licenses, "license"), res.Bytes, res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
+			diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
 	}
 	return nil
 }
@@ -443,7 +444,7 @@ func (c *cli) whoamiCmd() *cobra.Command {
 			if err != nil {
 				var ae *writers.APIError
 				if errors.As(err, &ae) && ae.Hint() != "" {
-					return &transform.Hint{Err: err, Hint: ae.Hint()}
+					return &diag.Hint{Err: err, Text: ae.Hint()}
 				}
 				return err
 			}

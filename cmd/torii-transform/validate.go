@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/torii-transform/torii-transform/transform"
+	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
 )
 
@@ -40,7 +40,7 @@ func (c *cli) validate(name string, quiet bool) error {
 		return err
 	}
 	if !quiet {
-		fmt.Fprintf(c.stderr, "%s: valid users file: %s, %s\n", displayName(name), count(len(f.Users), "user"), count(len(f.Licenses), "license"))
+		fmt.Fprintf(c.stderr, "%s: valid users file: %s, %s\n", displayName(name), diag.Count(len(f.Users), "user"), diag.Count(len(f.Licenses), "license"))
 	}
 	return nil
 }
@@ -84,7 +84,7 @@ func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*use
 		return nil, fmt.Errorf("%s:%v", name, err)
 	}
 	for _, v := range vs {
-		pos := transform.Pos{File: name, Line: v.Line, Column: v.Column}
+		pos := diag.Pos{File: name, Line: v.Line, Column: v.Column}
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
 	}
 	if len(vs) > 0 {

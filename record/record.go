@@ -1,4 +1,8 @@
-package transform
+// Package record holds the vocabulary shared by the readers and the mapping: a header,
+// the records read under it, and the Reader that yields them.
+package record
+
+import "github.com/torii-transform/torii-transform/diag"
 
 // Reader yields the records of one input, one at a time.
 type Reader interface {
@@ -47,8 +51,8 @@ func (h *Header) Index(name string) (int, bool) {
 }
 
 // Pos returns the position of column i (0-based) of the header.
-func (h *Header) Pos(i int) Pos {
-	return Pos{File: h.File, Sheet: h.Sheet, Line: h.Line, Column: i + 1}
+func (h *Header) Pos(i int) diag.Pos {
+	return diag.Pos{File: h.File, Sheet: h.Sheet, Line: h.Line, Column: i + 1}
 }
 
 // Loc is where a value starts in its input: a line (or row) and a 1-based column.
@@ -75,8 +79,8 @@ func (r *Record) Get(name string) (string, bool) {
 }
 
 // Pos returns the position of value i, or of the record's start when i is out of range.
-func (r *Record) Pos(i int) Pos {
-	p := Pos{File: r.Header.File, Sheet: r.Header.Sheet, Line: r.Line}
+func (r *Record) Pos(i int) diag.Pos {
+	p := diag.Pos{File: r.Header.File, Sheet: r.Header.Sheet, Line: r.Line}
 	if r.Object != nil {
 		if len(r.Locs) > 0 {
 			p.Line, p.Column = int(r.Locs[0].Line), int(r.Locs[0].Column)

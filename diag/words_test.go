@@ -1,4 +1,4 @@
-package textdist
+package diag
 
 import "testing"
 

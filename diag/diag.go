@@ -1,6 +1,11 @@
-// Package transform turns records read from a vendor export into a Torii users file,
-// driven by a compiled mapping.
-package transform
+// Package diag holds the positioned errors and hints that every layer reports with, and
+// the few rules for wording them (plurals, quoting, "did you mean").
+//
+// The rules for messages, written down once: an error reads "FILE:LINE:COL: what is
+// wrong", lowercase, with no trailing period; a fix that is likely goes on a hint line of
+// its own. The command line prefixes errors with "torii-transform: " and hints with
+// "hint: ".
+package diag
 
 import (
 	"errors"
@@ -51,20 +56,38 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Hint is an error that carries a suggestion for the user, printed on a line of its own.
+// Hinter is an error that knows a likely fix. Any error type can carry a hint by having
+// this method; Hint is the one to wrap an error with.
+type Hinter interface {
+	error
+	Hint() string
+}
+
+// Hint wraps an error with a suggestion for the user, printed on a line of its own.
 type Hint struct {
 	Err  error
-	Hint string
+	Text string
 }
 
 func (h *Hint) Error() string { return h.Err.Error() }
 func (h *Hint) Unwrap() error { return h.Err }
 
-// HintOf returns the first hint in err's chain, or "".
+// Hint returns the suggestion.
+func (h *Hint) Hint() string { return h.Text }
+
+// WithHint returns err with hint attached; an empty hint returns err as it is.
+func WithHint(err error, hint string) error {
+	if hint == "" || err == nil {
+		return err
+	}
+	return &Hint{Err: err, Text: hint}
+}
+
+// HintOf returns the hint of the first Hinter in err's chain, or "".
 func HintOf(err error) string {
-	var h *Hint
+	var h Hinter
 	if errors.As(err, &h) {
-		return h.Hint
+		return h.Hint()
 	}
 	return ""
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/richardlehane/mscfb"
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/record"
+	"github.com/torii-transform/torii-transform/values"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -644,16 +645,9 @@ func serialDate(v string, kind cellKind, date1904 bool, pos diag.Pos) (string, e
 	if secs >= 86400 {
 		days, secs = days+1, secs-86400
 	}
-	var t time.Time
-	switch {
-	case date1904:
-		t = time.Date(1904, 1, 1+days, 0, 0, secs, 0, time.UTC)
-	case days == 60 && kind != kindTime:
+	t, ok := values.ExcelSerial(days, secs, date1904)
+	if !ok && kind != kindTime {
 		return "", errorAt(pos, "", fmt.Errorf("date cell holds %s, which is 1900-02-29 in the 1900 date system, a day that did not exist", v))
-	case days < 60:
-		t = time.Date(1899, 12, 31+days, 0, 0, secs, 0, time.UTC)
-	default:
-		t = time.Date(1899, 12, 30+days, 0, 0, secs, 0, time.UTC)
 	}
 	switch kind {
 	case kindDate:

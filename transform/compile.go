@@ -16,6 +16,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/record"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // Program is a mapping compiled against the header of one input, ready to evaluate its
@@ -544,7 +545,7 @@ func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Nod
 			if !ok {
 				continue
 			}
-			if err := checkLayout(layout); err != nil {
+			if err := values.CheckLayout(layout); err != nil {
 				c.errorAt(ce.expr, at(node), ce.field, "%v", err)
 			}
 		}
@@ -560,19 +561,3 @@ func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Nod
 
 // separators are what cents() accepts as decimal and grouping separators.
 var separators = []string{".", ",", " ", "'"}
-
-// checkLayout refuses a date layout that cannot give a calendar date. A Go layout is
-// checked by writing a date whose day, month and year all differ with it and reading it
-// back: "2006-13-45" has no day (13 is a month then an hour), so the day is lost.
-func checkLayout(layout string) error {
-	switch layout {
-	case "iso", "excel", "excel1904", "unix", "unixms":
-		return nil
-	}
-	ref := time.Date(2001, 11, 22, 0, 0, 0, 0, time.UTC)
-	back, err := time.Parse(layout, ref.Format(layout))
-	if err != nil || back.Year() != ref.Year() || back.Month() != ref.Month() || back.Day() != ref.Day() {
-		return fmt.Errorf("date layout %q needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)", layout)
-	}
-	return nil
-}

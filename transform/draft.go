@@ -12,6 +12,7 @@ import (
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/record"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // DraftOptions say what Draft knows about an export besides its header and values.
@@ -637,11 +638,11 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 	others := false
 	parsed := 0
 	for _, v := range c.values {
-		_, ok, err := ParseDate(v, nil, nil)
+		_, ok, err := values.ParseDate(v, nil, nil)
 		switch {
 		case err == nil && !ok:
 			continue // empty, "-", "never"
-		case err != nil && !errors.Is(err, ErrAmbiguous):
+		case err != nil && !errors.Is(err, values.ErrAmbiguous):
 			if strings.ContainsFunc(v, unicode.IsDigit) {
 				return dc, false
 			}
@@ -651,7 +652,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 			continue
 		}
 		parsed++
-		first, second, ok := dayMonth(v)
+		first, second, ok := values.DayMonth(v)
 		if !ok {
 			others = true
 			continue
@@ -685,7 +686,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 		dc.confirm = fmt.Sprintf("no value in the sample says whether the day or the month comes first (%q): month first is assumed", numeric[0])
 	}
 	for _, v := range numeric {
-		if l := dmyLayout(v, month); !slices.Contains(dc.layouts, l) {
+		if l := values.DMYLayout(v, month); !slices.Contains(dc.layouts, l) {
 			dc.layouts = append(dc.layouts, l)
 		}
 	}
@@ -693,7 +694,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 		dc.layouts = append(dc.layouts, "iso")
 	}
 	for _, v := range c.values {
-		if _, _, err := ParseDate(v, dc.layouts, nil); err != nil && !slices.Contains(dc.never, foldWord(v)) {
+		if _, _, err := values.ParseDate(v, dc.layouts, nil); err != nil && !slices.Contains(dc.never, foldWord(v)) {
 			return dc, false
 		}
 	}
@@ -727,44 +728,11 @@ func numberDates(c *draftColumn, dc dateColumn) (dateColumn, bool) {
 		return dc, false
 	}
 	for _, v := range c.values {
-		if _, ok, err := ParseDate(v, dc.layouts, nil); err != nil || !ok {
+		if _, ok, err := values.ParseDate(v, dc.layouts, nil); err != nil || !ok {
 			return dc, false
 		}
 	}
 	return dc, true
-}
-
-// dayMonth reads the first two numbers of a date written 03/04/2025.
-func dayMonth(v string) (first, second int, ok bool) {
-	t := strings.TrimSpace(v)
-	n := digitRun(t, 0)
-	if n == 0 || n > 2 || n+1 >= len(t) || !strings.ContainsRune("/.-", rune(t[n])) || !isDigitByte(t[n+1]) {
-		return 0, 0, false
-	}
-	p := dateScanner{s: t}
-	var w wall
-	var a, b, y textSpan
-	if !p.numericDMY(&w, &a, &b, &y) {
-		return 0, 0, false
-	}
-	return w.month, w.day, true
-}
-
-// dmyLayout returns the Go layout that reads v, whose day and month are numbers, with
-// day and month of one or two digits.
-func dmyLayout(v string, monthFirst bool) string {
-	t := strings.TrimSpace(v)
-	p := dateScanner{s: t}
-	var w wall
-	var a, b, y textSpan
-	p.numericDMY(&w, &a, &b, &y)
-	l := suggestLayout(t, &w, a, b, y, monthFirst)
-	sep := string(t[a.end])
-	parts := strings.SplitN(l, sep, 3)
-	for i := range min(2, len(parts)) {
-		parts[i] = strings.TrimPrefix(parts[i], "0")
-	}
-	return strings.Join(parts, sep)
 }
 
 // licenseColumn is a column that names licenses, or says yes or no to one.

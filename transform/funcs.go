@@ -13,6 +13,7 @@ import (
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // funcNames are the helpers mappings can call, besides expr's own builtins.
@@ -50,8 +51,8 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr
 			if len(args) > 2 {
 				group = firstRune(args[2].(string))
 			}
-			v, err := Cents(args[0], dec, group)
-			if errors.Is(err, ErrAmbiguous) {
+			v, err := values.Cents(args[0], dec, group)
+			if errors.Is(err, values.ErrAmbiguous) {
 				err = &diag.Hint{Err: err, Text: `say which separator is decimal: cents(x, ".") or cents(x, ",")`}
 			}
 			return v, err
@@ -62,7 +63,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr
 			for _, a := range args[1:] {
 				layouts = append(layouts, a.(string))
 			}
-			return Date(args[0], layouts, loc)
+			return values.Date(args[0], layouts, loc)
 		}, new(func(any, ...string) any)),
 
 		function("status", enumFunc(m.Statuses, "status"), new(func(any) string)),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // Mapping is a parsed mapping file. Its expressions are not compiled yet: Compile does
@@ -563,7 +564,7 @@ func (d *decoder) licenseConst(info *LicenseInfo, key string, v *yaml.Node, what
 	s := d.str(v, what+"."+key)
 	switch key {
 	case "price":
-		c, ok, err := ParseCents(s, 0, 0)
+		c, ok, err := values.ParseCents(s, 0, 0)
 		switch {
 		case err != nil:
 			d.errorf(v, "%s.price: %v", what, err)

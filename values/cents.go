@@ -1,4 +1,6 @@
-package transform
+// Package values parses the values vendors write into Torii's: amounts to exact cents, dates
+// in any of the forms consoles and spreadsheets use to ISO dates, spreadsheet serials.
+package values
 
 import (
 	"encoding/json"

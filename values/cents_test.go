@@ -1,4 +1,4 @@
-package transform
+package values
 
 import (
 	"encoding/json"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -15,23 +16,31 @@ import (
 	"github.com/torii-transform/torii-transform/record"
 )
 
-// CSVOptions say how to read delimited text.
-type CSVOptions struct {
-	// Delimiter separates fields. Zero means detect it from the header line: whichever of
-	// , ; tab | occurs most often outside quotes; a tie goes to the earlier in that list,
-	// and a header with none of them is read as one column separated by commas.
-	Delimiter rune
-	// LazyQuotes accepts a quote inside an unquoted field and a lone quote inside a
-	// quoted field, as encoding/csv does.
-	LazyQuotes bool
-	// SkipRows is the number of physical lines above the header to drop, such as a
-	// report's title. Lines that hold nothing but spaces and delimiters are dropped
-	// after them too, with no need to count them.
-	SkipRows int
-	// Footer, when set, lets through a short line whose one value it matches, padded to
-	// the header's width, instead of failing on its width: a report footer, which the
-	// footer filter of Open then drops.
-	Footer *regexp.Regexp
+// csvSettings are the settings of delimited text.
+var csvSettings = []Setting{
+	{Key: "delimiter", Flag: "delimiter", Type: "char", Formats: []Format{FormatCSV},
+		Usage: "CSV field delimiter (default: the mapping's, else detected from the header line)",
+		Set: func(o *Options, v string) error {
+			if v == `\t` || v == "tab" {
+				v = "\t"
+			}
+			r := []rune(v)
+			if len(r) != 1 || !validDelim(r[0]) {
+				return fmt.Errorf(`want one character such as ",", ";", "|" or "\t", got %q`, v)
+			}
+			o.Delimiter = r[0]
+			return nil
+		}},
+	{Key: "lazyQuotes", Flag: "lazy-quotes", Type: "bool", Formats: []Format{FormatCSV},
+		Usage: "accept quotes inside unquoted fields",
+		Set: func(o *Options, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false, got %q", v)
+			}
+			o.LazyQuotes = b
+			return nil
+		}},
 }
 
 // CSV reads the records of delimited text (CSV, TSV, semicolon-separated) that has a
@@ -74,7 +83,7 @@ const (
 // at the first record. name is the input's name in positions ("-" for standard input).
 // Errors in the input are *diag.Error; an invalid option is a plain error.
 // NewCSV and CSV never close r.
-func NewCSV(r io.Reader, name string, opt CSVOptions) (*CSV, error) {
+func NewCSV(r io.Reader, name string, opt Options) (*CSV, error) {
 	if opt.Delimiter != 0 && !validDelim(opt.Delimiter) {
 		return nil, fmt.Errorf("invalid delimiter %q", opt.Delimiter)
 	}

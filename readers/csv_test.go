@@ -85,7 +85,7 @@ func TestCSV(t *testing.T) {
 		name   string
 		file   string // in testdata, or
 		input  string
-		opt    CSVOptions
+		opt    Options
 		delim  rune
 		header []string
 		hline  int
@@ -105,7 +105,7 @@ func TestCSV(t *testing.T) {
 		{
 			name:   "title lines skipped, blank row dropped, semicolon detected on the header",
 			file:   "title-semicolon.csv",
-			opt:    CSVOptions{SkipRows: 2},
+			opt:    Options{SkipRows: 2},
 			delim:  ';',
 			header: []string{"E-Mail", "Name", "Status"},
 			hline:  4,
@@ -171,7 +171,7 @@ func TestCSV(t *testing.T) {
 		{
 			name:   "explicit delimiter wins over detection",
 			input:  "a,b,c;d\n1,2,3;4\n",
-			opt:    CSVOptions{Delimiter: ';'},
+			opt:    Options{Delimiter: ';'},
 			delim:  ';',
 			header: []string{"a,b,c", "d"},
 			hline:  1,
@@ -216,7 +216,7 @@ func TestCSV(t *testing.T) {
 		{
 			name:   "lazy quotes",
 			input:  "Email,Name\na@x.com,Ann \"The Boss\" Lee\nb@x.com,\"Bob \"B\" Lee\"\n",
-			opt:    CSVOptions{LazyQuotes: true},
+			opt:    Options{LazyQuotes: true},
 			delim:  ',',
 			header: []string{"Email", "Name"},
 			hline:  1,
@@ -303,7 +303,7 @@ func TestCSVErrors(t *testing.T) {
 	tests := []struct {
 		name  string
 		input string
-		opt   CSVOptions
+		opt   Options
 		rows  int // records read before the error
 		err   string
 		hint  string
@@ -331,14 +331,14 @@ func TestCSVErrors(t *testing.T) {
 		{
 			name:  "only skipped rows",
 			input: "Users report\nMay 2024",
-			opt:   CSVOptions{SkipRows: 3},
+			opt:   Options{SkipRows: 3},
 			err:   "x.csv: empty input: no header row",
 			hint:  "the input has 2 lines, and --skip-rows skips 3",
 		},
 		{
 			name:  "skipped rows then blank lines",
 			input: "Users report\n\n,,\n",
-			opt:   CSVOptions{SkipRows: 1},
+			opt:   Options{SkipRows: 1},
 			err:   "x.csv: empty input: no header row",
 		},
 		{
@@ -349,7 +349,7 @@ func TestCSVErrors(t *testing.T) {
 		{
 			name:  "blank column name of spaces, after skipped rows",
 			input: "title\n\nEmail, ,Role\n",
-			opt:   CSVOptions{SkipRows: 1},
+			opt:   Options{SkipRows: 1},
 			err:   "x.csv:3:7: blank column name (column 2)",
 		},
 		{
@@ -448,7 +448,7 @@ func TestCSVErrors(t *testing.T) {
 		{
 			name:  "bare quote in the header, after skipped rows",
 			input: "title\nEmail,Name \"full\"\n",
-			opt:   CSVOptions{SkipRows: 1},
+			opt:   Options{SkipRows: 1},
 			err:   `x.csv:2:12: bare " in unquoted value`,
 			hint:  hintLazy,
 		},
@@ -524,7 +524,7 @@ func TestCSVLongHeader(t *testing.T) {
 	}
 	values := strings.Repeat("x;", len(names)-1) + "x"
 	input := strings.Join(names, ";") + "\r\n" + values + "\r\n" + values + "\r\n"
-	c, err := NewCSV(strings.NewReader(input), "x.csv", CSVOptions{})
+	c, err := NewCSV(strings.NewReader(input), "x.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +551,7 @@ func TestCSVReadAfterRecordError(t *testing.T) {
 		"b@x.com,\"Bob\" B\n" + // stray quote
 		"c@x.com,Andr\xe9\n" + // invalid UTF-8
 		"d@x.com,Di\n"
-	c, err := NewCSV(strings.NewReader(input), "x.csv", CSVOptions{})
+	c, err := NewCSV(strings.NewReader(input), "x.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +582,7 @@ func TestCSVReadAfterRecordError(t *testing.T) {
 func TestCSVInputError(t *testing.T) {
 	fire := errors.New("disk on fire")
 	r := io.MultiReader(strings.NewReader("Email,Name\na@x.com,Ann\n"), iotest.ErrReader(fire))
-	c, err := NewCSV(r, "x.csv", CSVOptions{})
+	c, err := NewCSV(r, "x.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -598,19 +598,19 @@ func TestCSVInputError(t *testing.T) {
 		t.Errorf("second Read error = %v, want the first again", err2)
 	}
 
-	_, err = NewCSV(iotest.ErrReader(fire), "x.csv", CSVOptions{})
+	_, err = NewCSV(iotest.ErrReader(fire), "x.csv", Options{})
 	checkErr(t, err, "x.csv: disk on fire", "")
 }
 
 func TestCSVInvalidOptions(t *testing.T) {
 	for _, tt := range []struct {
-		opt CSVOptions
+		opt Options
 		err string
 	}{
-		{CSVOptions{Delimiter: '"'}, `invalid delimiter '"'`},
-		{CSVOptions{Delimiter: '\n'}, `invalid delimiter '\n'`},
-		{CSVOptions{Delimiter: utf8.RuneError}, `invalid delimiter '�'`},
-		{CSVOptions{SkipRows: -1}, "invalid number of rows to skip: -1"},
+		{Options{Delimiter: '"'}, `invalid delimiter '"'`},
+		{Options{Delimiter: '\n'}, `invalid delimiter '\n'`},
+		{Options{Delimiter: utf8.RuneError}, `invalid delimiter '�'`},
+		{Options{SkipRows: -1}, "invalid number of rows to skip: -1"},
 	} {
 		_, err := NewCSV(strings.NewReader("a,b\n"), "x.csv", tt.opt)
 		if err == nil || err.Error() != tt.err {
@@ -627,7 +627,7 @@ func TestCSVLocsSurviveLaterRecords(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "%d,user%d@x.com,Name %d\n", i, i, i)
 	}
-	c, err := NewCSV(strings.NewReader(b.String()), "x.csv", CSVOptions{})
+	c, err := NewCSV(strings.NewReader(b.String()), "x.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,7 +681,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add([]byte(s), byte(0), false, byte(1))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, delim byte, lazy bool, skip byte) {
-		opt := CSVOptions{LazyQuotes: lazy, SkipRows: int(skip % 4)}
+		opt := Options{LazyQuotes: lazy, SkipRows: int(skip % 4)}
 		if i := int(delim) % (len(candidates) + 1); i > 0 {
 			opt.Delimiter = rune(candidates[i-1])
 		}
@@ -778,7 +778,7 @@ func BenchmarkCSV(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			c, err := NewCSV(bytes.NewReader(data), "bench.csv", CSVOptions{})
+			c, err := NewCSV(bytes.NewReader(data), "bench.csv", Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

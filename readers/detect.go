@@ -14,7 +14,6 @@ import (
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/record"
-	"github.com/torii-transform/torii-transform/transform"
 )
 
 // Format is an input format.
@@ -27,9 +26,6 @@ const (
 	FormatJSON   Format = "json"
 	FormatNDJSON Format = "ndjson"
 )
-
-// Formats are the formats' names, as --format and a mapping's input.format give them.
-var Formats = transform.Formats
 
 // FormatOf returns the format a file name's extension says, or "" when it says none.
 // An old .xls is taken for XLSX, whose reader explains what to do with it.
@@ -73,24 +69,6 @@ func Sniff(head []byte) Format {
 		return FormatJSON
 	}
 	return FormatCSV
-}
-
-// Options say how to read an input. Zero values mean detect, or the reader's default.
-type Options struct {
-	Format   Format
-	Encoding string // text formats: see Decode
-	CSV      CSVOptions
-	XLSX     XLSXOptions
-	JSON     JSONOptions // Lines is set from the format
-	// Footer matches the value of the lines that a report appends after its records, in
-	// a spreadsheet or delimited text: they are dropped from the end and counted.
-	Footer *regexp.Regexp
-	// FindFooter, for drafting a mapping, takes the lines with a single value at the end
-	// of a spreadsheet or delimited text of several columns for a report footer, unless
-	// the value holds an @ (a person's row with nothing else filled in), and lets such
-	// lines before other records through as records. Input.Footer then says what the
-	// footer was. It replaces Footer.
-	FindFooter bool
 }
 
 // noAddress matches a line's value unless it holds an @: the footer pattern of
@@ -171,27 +149,24 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		xo := opt.XLSX
-		xo.Footer = footerRe
-		x, err := NewXLSX(ra, size, name, xo)
+		opt.Footer = footerRe
+		x, err := NewXLSX(ra, size, name, opt)
 		if err != nil {
 			return nil, err
 		}
 		in.Reader, in.Header, in.Sheet, in.close = x, x.Header(), x.Sheet(), x.Close
 	case FormatCSV:
 		text, enc := Decode(r, opt.Encoding)
-		co := opt.CSV
-		co.Footer = footerRe
-		c, err := NewCSV(text, name, co)
+		opt.Footer = footerRe
+		c, err := NewCSV(text, name, opt)
 		if err != nil {
 			return nil, err
 		}
 		in.Reader, in.Header, in.Encoding, in.Delimiter = c, c.Header(), enc, c.Delimiter()
 	case FormatJSON, FormatNDJSON:
 		text, enc := Decode(r, opt.Encoding)
-		jo := opt.JSON
-		jo.Lines = format == FormatNDJSON
-		j, err := NewJSON(text, name, jo)
+		opt.Format = format
+		j, err := NewJSON(text, name, opt)
 		if err != nil {
 			return nil, err
 		}

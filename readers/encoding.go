@@ -8,8 +8,6 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
-
-	tr "github.com/torii-transform/torii-transform/transform"
 )
 
 // Decode returns a reader of UTF-8 text decoded from r, and the encoding it used.
@@ -18,7 +16,7 @@ import (
 // left for the format's reader to strip. A UTF-8 byte-order mark wins over a single-byte
 // encoding: "ï»¿" opening a Windows-1252 file is no one's intent.
 func Decode(r io.Reader, encoding string) (io.Reader, string) {
-	enc := tr.CanonicalEncoding(encoding)
+	enc := CanonicalEncoding(encoding)
 	br := bufio.NewReaderSize(r, 64<<10)
 	if enc == "windows-1252" || enc == "iso-8859-1" {
 		if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xEF\xBB\xBF")) {
@@ -48,7 +46,7 @@ func Decode(r io.Reader, encoding string) (io.Reader, string) {
 	case "iso-8859-1":
 		t = charmap.ISO8859_1.NewDecoder()
 	default:
-		return br, enc // callers check transform.CanonicalEncoding first
+		return br, enc // callers check CanonicalEncoding first
 	}
 	return transform.NewReader(br, t), enc
 }

@@ -16,17 +16,11 @@ import (
 	"github.com/torii-transform/torii-transform/record"
 )
 
-// JSONOptions say where the records are in a JSON input.
-type JSONOptions struct {
-	// Lines reads NDJSON (JSON Lines): one object per line, blank lines ignored.
-	Lines bool
-	// Path is where the array of records is when the top level is an object: its keys
-	// joined by dots ("value", "data.users"). Empty means the top level is the array,
-	// or, when it is an object, the first of its keys whose value is an array.
-	Path string
-	// Sample is how many records are read ahead to learn the keys for the header.
-	// Zero means DefaultSample.
-	Sample int
+// jsonSettings are the settings of JSON.
+var jsonSettings = []Setting{
+	{Key: "path", Flag: "path", Type: "key.key", Formats: []Format{FormatJSON},
+		Usage: "JSON: the dotted path of the records' array in the top-level object, such as value or data.users (default: the mapping's, else the first array)",
+		Set:   func(o *Options, v string) error { o.Path = v; return nil }},
 }
 
 // DefaultSample is how many records a JSON reader reads ahead to learn their keys.
@@ -60,7 +54,7 @@ var _ record.Reader = (*JSON)(nil)
 
 // NewJSON reads up to the first records and returns a reader positioned at the first.
 // name is the input's name in positions. NewJSON and JSON never close r.
-func NewJSON(r io.Reader, name string, opt JSONOptions) (*JSON, error) {
+func NewJSON(r io.Reader, name string, opt Options) (*JSON, error) {
 	if opt.Sample <= 0 {
 		opt.Sample = DefaultSample
 	}
@@ -68,8 +62,8 @@ func NewJSON(r io.Reader, name string, opt JSONOptions) (*JSON, error) {
 	if b, _ := br.Peek(3); bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 	}
-	j := &JSON{file: name, lines: opt.Lines}
-	if opt.Lines {
+	j := &JSON{file: name, lines: opt.Format == FormatNDJSON}
+	if j.lines {
 		j.br = br
 	} else {
 		j.lt = &offsetLines{r: br, prevNL: -1}

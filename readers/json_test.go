@@ -21,7 +21,7 @@ type object struct {
 
 // readJSON reads input whole, and checks that reading it one byte at a time gives the
 // same records and error.
-func readJSON(t *testing.T, input string, opt JSONOptions) (*JSON, []object, error) {
+func readJSON(t *testing.T, input string, opt Options) (*JSON, []object, error) {
 	t.Helper()
 	j, objs, err := readJSONFrom(t, inputs([]byte(input))["whole"](), opt)
 	_, objs1, err1 := readJSONFrom(t, inputs([]byte(input))["onebyte"](), opt)
@@ -31,7 +31,7 @@ func readJSON(t *testing.T, input string, opt JSONOptions) (*JSON, []object, err
 	return j, objs, err
 }
 
-func readJSONFrom(t *testing.T, r io.Reader, opt JSONOptions) (*JSON, []object, error) {
+func readJSONFrom(t *testing.T, r io.Reader, opt Options) (*JSON, []object, error) {
 	t.Helper()
 	j, err := NewJSON(r, "users.json", opt)
 	if err != nil {
@@ -57,7 +57,7 @@ func readJSONFrom(t *testing.T, r io.Reader, opt JSONOptions) (*JSON, []object, 
 func TestJSON(t *testing.T) {
 	for _, tc := range []struct {
 		name, input string
-		opt         JSONOptions
+		opt         Options
 		path        string
 		names       []string
 		want        []object
@@ -90,7 +90,7 @@ func TestJSON(t *testing.T) {
 		{
 			name:  "path",
 			input: `{"meta": {"users": "not these"}, "data": {"page": 1, "users": [{"email": "a@example.com"}], "more": []}}`,
-			opt:   JSONOptions{Path: "data.users"},
+			opt:   Options{Path: "data.users"},
 			path:  "data.users",
 			names: []string{"email"},
 			want:  []object{{1, 64, map[string]any{"email": "a@example.com"}}},
@@ -112,7 +112,7 @@ func TestJSON(t *testing.T) {
 		{
 			name:  "ndjson",
 			input: "{\"email\":\"a@example.com\",\"n\":1}\r\n\n  {\"email\":\"b@example.com\",\"x\":{\"y\":2}}\n",
-			opt:   JSONOptions{Lines: true},
+			opt:   Options{Format: FormatNDJSON},
 			names: []string{"email", "n", "x"},
 			want: []object{
 				{1, 1, map[string]any{"email": "a@example.com", "n": json.Number("1")}},
@@ -126,7 +126,7 @@ func TestJSON(t *testing.T) {
 		{
 			name:  "sample of one",
 			input: `[{"a": 1}, {"b": 2}]`,
-			opt:   JSONOptions{Sample: 1},
+			opt:   Options{Sample: 1},
 			names: []string{"a"},
 			want:  []object{{1, 2, map[string]any{"a": json.Number("1")}}, {1, 12, map[string]any{"b": json.Number("2")}}},
 		},
@@ -152,35 +152,35 @@ var cmpEmpty = cmp.Comparer(func(a, b []string) bool { return strings.Join(a, "\
 func TestJSONErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, input string
-		opt         JSONOptions
+		opt         Options
 		msg, hint   string
 	}{
-		{"syntax", "[\n  {\"a\": 1},\n  {\"a\": 2,}\n]", JSONOptions{}, `users.json:3:11: invalid character '}' looking for beginning of object key string`, ""},
-		{"truncated", "[\n  {\"a\": 1},\n  {\"a\": ", JSONOptions{}, `users.json:3:9: unexpected end of JSON input: the file may be truncated`, ""},
-		{"not an object", "[\n  {\"a\": 1},\n  \"b\"\n]", JSONOptions{}, `users.json:3:3: record is text, not an object`, ""},
-		{"scalar top level", `42`, JSONOptions{}, `users.json:1:1: the top level is a number, not an array of records or an object holding one`, ""},
-		{"empty", "  ", JSONOptions{}, `users.json: empty input: no JSON`, ""},
-		{"no array", `{"a": 1, "b": {"c": []}}`, JSONOptions{}, `users.json:1:1: the top-level object holds no array of records (its keys: "a", "b")`,
+		{"syntax", "[\n  {\"a\": 1},\n  {\"a\": 2,}\n]", Options{}, `users.json:3:11: invalid character '}' looking for beginning of object key string`, ""},
+		{"truncated", "[\n  {\"a\": 1},\n  {\"a\": ", Options{}, `users.json:3:9: unexpected end of JSON input: the file may be truncated`, ""},
+		{"not an object", "[\n  {\"a\": 1},\n  \"b\"\n]", Options{}, `users.json:3:3: record is text, not an object`, ""},
+		{"scalar top level", `42`, Options{}, `users.json:1:1: the top level is a number, not an array of records or an object holding one`, ""},
+		{"empty", "  ", Options{}, `users.json: empty input: no JSON`, ""},
+		{"no array", `{"a": 1, "b": {"c": []}}`, Options{}, `users.json:1:1: the top-level object holds no array of records (its keys: "a", "b")`,
 			"give the records' path with --path or the mapping's input.path, such as data.users"},
-		{"missing path", `{"data": {"items": []}}`, JSONOptions{Path: "data.users"}, `users.json:1:1: no "users" in "data" (its keys: "items")`, ""},
-		{"path not an array", `{"data": {"users": 3}}`, JSONOptions{Path: "data.users"}, `users.json:1:20: "data.users" is a number, not an array of records`, ""},
-		{"path into array", `[{"a": 1}]`, JSONOptions{Path: "value"}, `users.json:1:1: the top level is an array, so there is no "value" in it`, "leave out the path: the records are the top-level array"},
-		{"invalid utf-8", "[\n {\"name\": \"Zo\xEB\"}\n]", JSONOptions{}, `users.json:2:14: invalid UTF-8`, hintEncoding},
-		{"only empty arrays", `{"errors": [], "users": []}`, JSONOptions{}, `users.json:1:1: the top-level object holds no array of records (its keys: "errors", "users"; "errors", "users" hold no objects)`,
+		{"missing path", `{"data": {"items": []}}`, Options{Path: "data.users"}, `users.json:1:1: no "users" in "data" (its keys: "items")`, ""},
+		{"path not an array", `{"data": {"users": 3}}`, Options{Path: "data.users"}, `users.json:1:20: "data.users" is a number, not an array of records`, ""},
+		{"path into array", `[{"a": 1}]`, Options{Path: "value"}, `users.json:1:1: the top level is an array, so there is no "value" in it`, "leave out the path: the records are the top-level array"},
+		{"invalid utf-8", "[\n {\"name\": \"Zo\xEB\"}\n]", Options{}, `users.json:2:14: invalid UTF-8`, hintEncoding},
+		{"only empty arrays", `{"errors": [], "users": []}`, Options{}, `users.json:1:1: the top-level object holds no array of records (its keys: "errors", "users"; "errors", "users" hold no objects)`,
 			"give the records' path with --path or the mapping's input.path, such as data.users"},
-		{"ndjson in a .json", "{\"a\": 1}\n{\"a\": 2}\n", JSONOptions{}, `users.json:1:1: the input holds one JSON object after another, not an array of records`,
+		{"ndjson in a .json", "{\"a\": 1}\n{\"a\": 2}\n", Options{}, `users.json:1:1: the input holds one JSON object after another, not an array of records`,
 			"read it as NDJSON: --format ndjson, or the mapping's input.format"},
-		{"second document", "{\"value\": [{\"a\": 1}], \"@odata.nextLink\": \"x\"}\n{\"value\": [{\"a\": 2}]}\n", JSONOptions{},
+		{"second document", "{\"value\": [{\"a\": 1}], \"@odata.nextLink\": \"x\"}\n{\"value\": [{\"a\": 2}]}\n", Options{},
 			`users.json:2:1: another JSON document follows the one that holds the records: its records would be left out`,
 			"convert each document on its own, or join their records into one array; one record a line is NDJSON (--format ndjson)"},
-		{"value after the array", "[{\"a\": 1}]\n  [1]", JSONOptions{}, `users.json:2:3: another JSON document follows the one that holds the records: its records would be left out`,
+		{"value after the array", "[{\"a\": 1}]\n  [1]", Options{}, `users.json:2:3: another JSON document follows the one that holds the records: its records would be left out`,
 			"convert each document on its own, or join their records into one array; one record a line is NDJSON (--format ndjson)"},
-		{"truncated after the records", "{\"data\": {\"users\": [{\"a\": 1}], \"more\": [1,", JSONOptions{Path: "data.users"}, `users.json:1:43: unexpected end of JSON input: the file may be truncated`, ""},
-		{"garbage after the records", "[{\"a\": 1}] x", JSONOptions{}, `users.json:1:12: invalid character 'x' looking for beginning of value`, ""},
-		{"ndjson syntax", "{\"a\": 1}\n{\"a\" 1}\n", JSONOptions{Lines: true}, `users.json:2:6: invalid character '1' after object key`, ""},
-		{"ndjson two values", "{\"a\": 1} {\"a\": 2}\n", JSONOptions{Lines: true}, `users.json:1:10: more than one JSON value on the line`, "NDJSON holds one record per line"},
-		{"ndjson array line", "[1, 2]\n", JSONOptions{Lines: true}, `users.json:1:1: record is an array, not an object`, ""},
-		{"ndjson invalid utf-8", "{\"a\": \"\xFF\"}\n", JSONOptions{Lines: true}, `users.json:1:8: invalid UTF-8`, hintEncoding},
+		{"truncated after the records", "{\"data\": {\"users\": [{\"a\": 1}], \"more\": [1,", Options{Path: "data.users"}, `users.json:1:43: unexpected end of JSON input: the file may be truncated`, ""},
+		{"garbage after the records", "[{\"a\": 1}] x", Options{}, `users.json:1:12: invalid character 'x' looking for beginning of value`, ""},
+		{"ndjson syntax", "{\"a\": 1}\n{\"a\" 1}\n", Options{Format: FormatNDJSON}, `users.json:2:6: invalid character '1' after object key`, ""},
+		{"ndjson two values", "{\"a\": 1} {\"a\": 2}\n", Options{Format: FormatNDJSON}, `users.json:1:10: more than one JSON value on the line`, "NDJSON holds one record per line"},
+		{"ndjson array line", "[1, 2]\n", Options{Format: FormatNDJSON}, `users.json:1:1: record is an array, not an object`, ""},
+		{"ndjson invalid utf-8", "{\"a\": \"\xFF\"}\n", Options{Format: FormatNDJSON}, `users.json:1:8: invalid UTF-8`, hintEncoding},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := readJSON(t, tc.input, tc.opt)
@@ -194,7 +194,7 @@ func TestJSONErrors(t *testing.T) {
 func TestJSONStreams(t *testing.T) {
 	const n = 50_000
 	r := &countingReader{r: io.MultiReader(strings.NewReader("["), &repeatReader{rec: `{"email":"a@example.com","n":1},`, n: n}, strings.NewReader(`{"email":"z@example.com"}]`))}
-	j, err := NewJSON(r, "big.json", JSONOptions{Sample: 10})
+	j, err := NewJSON(r, "big.json", Options{Sample: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,11 @@ func FuzzJSON(f *testing.F) {
 		f.Add([]byte(s), false, "data.users")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, lines bool, path string) {
-		j, err := NewJSON(strings.NewReader(string(data)), "f.json", JSONOptions{Lines: lines, Path: path, Sample: 3})
+		opt := Options{Path: path, Sample: 3}
+		if lines {
+			opt.Format = FormatNDJSON
+		}
+		j, err := NewJSON(strings.NewReader(string(data)), "f.json", opt)
 		if err != nil {
 			fuzzPositioned(t, err)
 			return

@@ -23,18 +23,11 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// XLSXOptions say which sheet of a workbook to read and where its header is.
-type XLSXOptions struct {
-	// Sheet is a sheet's name, or its 1-based position among all sheets when no sheet
-	// has that name ("2"). Empty means the first visible sheet.
-	Sheet string
-	// SkipRows is the number of rows above the header to drop, counted from row 1.
-	// Blank rows and title rows after them are dropped without being counted: see XLSX.
-	SkipRows int
-	// Footer, when set, lets through a row whose one value it matches, in whatever
-	// column, as a record with that value first: a report footer, which the footer
-	// filter of Open then drops.
-	Footer *regexp.Regexp
+// xlsxSettings are the settings of workbooks.
+var xlsxSettings = []Setting{
+	{Key: "sheet", Flag: "sheet", Type: "name|N", Formats: []Format{FormatXLSX},
+		Usage: "XLSX: the sheet to read, by name or by position from 1 (default: the mapping's, else the first visible sheet)",
+		Set:   func(o *Options, v string) error { o.Sheet = v; return nil }},
 }
 
 // Limits on what a workbook may unpack to. A real export of a million users unpacks to
@@ -112,7 +105,7 @@ const (
 // NewXLSX opens a workbook of size bytes read through r, picks the sheet and reads up to
 // its header. name is the input's name in positions. Close releases what it holds;
 // NewXLSX and XLSX never close r itself.
-func NewXLSX(r io.ReaderAt, size int64, name string, opt XLSXOptions) (*XLSX, error) {
+func NewXLSX(r io.ReaderAt, size int64, name string, opt Options) (*XLSX, error) {
 	if opt.SkipRows < 0 {
 		return nil, fmt.Errorf("invalid number of rows to skip: %d", opt.SkipRows)
 	}

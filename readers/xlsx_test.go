@@ -118,7 +118,7 @@ func Workbook(tb testing.TB, date1904 bool, sheets ...Sheet) []byte {
 	return b.Bytes()
 }
 
-func readXLSX(t *testing.T, data []byte, opt XLSXOptions) (*XLSX, []row, error) {
+func readXLSX(t *testing.T, data []byte, opt Options) (*XLSX, []row, error) {
 	t.Helper()
 	x, err := NewXLSX(bytes.NewReader(data), int64(len(data)), "users.xlsx", opt)
 	if err != nil {
@@ -158,7 +158,7 @@ func TestXLSX(t *testing.T) {
 				{}, // a blank row in the middle
 				{"cy@example.com", nil, RawNumber("-12345678901234567"), RawNumber("2.5E+3")},
 			}})
-			x, rows, err := readXLSX(t, data, XLSXOptions{})
+			x, rows, err := readXLSX(t, data, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestXLSXTitleRows(t *testing.T) {
 		{"Bob M", "bob@example.com"},
 		{}, {}, // blank trailing rows
 	}})
-	x, rows, err := readXLSX(t, data, XLSXOptions{})
+	x, rows, err := readXLSX(t, data, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,13 +207,13 @@ func TestXLSXTitleRows(t *testing.T) {
 	}
 
 	// SkipRows counts rows from row 1; title detection goes on after them.
-	x, _, err = readXLSX(t, data, XLSXOptions{SkipRows: 2})
+	x, _, err = readXLSX(t, data, Options{SkipRows: 2})
 	if err != nil || x.Header().Line != 6 {
 		t.Errorf("SkipRows 2: header on row %d, %v", x.Header().Line, err)
 	}
 	// A two-column export keeps its header even with one-cell rows below it.
 	data = Workbook(t, false, Sheet{Name: "S", Rows: [][]any{{"Email", "Name"}, {"a@example.com"}, {"b@example.com", "B"}}})
-	x, rows, err = readXLSX(t, data, XLSXOptions{})
+	x, rows, err = readXLSX(t, data, Options{})
 	if err != nil || x.Header().Line != 1 || len(rows) != 2 {
 		t.Errorf("two columns: header on row %d, %d rows, %v", x.Header().Line, len(rows), err)
 	}
@@ -232,7 +232,7 @@ func TestXLSXSheets(t *testing.T) {
 		{"1", "Notes"},
 		{"3", "Licenses"},
 	} {
-		x, _, err := readXLSX(t, data, XLSXOptions{Sheet: tc.sheet})
+		x, _, err := readXLSX(t, data, Options{Sheet: tc.sheet})
 		if err != nil {
 			t.Errorf("sheet %q: %v", tc.sheet, err)
 			continue
@@ -241,7 +241,7 @@ func TestXLSXSheets(t *testing.T) {
 			t.Errorf("sheet %q: read %q, want %q", tc.sheet, x.Sheet(), tc.want)
 		}
 	}
-	_, _, err := readXLSX(t, data, XLSXOptions{Sheet: "Seats"})
+	_, _, err := readXLSX(t, data, Options{Sheet: "Seats"})
 	checkErr(t, err, `users.xlsx: no sheet "Seats" in the workbook (it has "Notes", "Users", "Licenses")`,
 		"choose one with --sheet NAME or --sheet N (N counts from 1)")
 }
@@ -251,7 +251,7 @@ func TestXLSXErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		data      []byte
-		opt       XLSXOptions
+		opt       Options
 		msg, hint string
 	}{
 		{
@@ -272,7 +272,7 @@ func TestXLSXErrors(t *testing.T) {
 		{
 			name: "skipped everything",
 			data: good,
-			opt:  XLSXOptions{SkipRows: 5},
+			opt:  Options{SkipRows: 5},
 			msg:  `users.xlsx[Users]: empty sheet: no header row`,
 			hint: "--skip-rows skips 5 rows; the sheet has no row below them",
 		},
@@ -321,7 +321,7 @@ func TestXLSXErrors(t *testing.T) {
 
 func TestXLSXValueUnderBlankName(t *testing.T) {
 	data := Workbook(t, false, Sheet{Name: "Users", Rows: [][]any{{"Email", "Name"}, {"a@example.com", "A"}, {"b@example.com", "B", nil, "stray"}}})
-	_, rows, err := readXLSX(t, data, XLSXOptions{})
+	_, rows, err := readXLSX(t, data, Options{})
 	checkErr(t, err, `users.xlsx[Users]:3:4: value in column D, which has no name in the header`, "give the column a name in the header row")
 	if len(rows) != 1 {
 		t.Errorf("%d records before the error, want 1", len(rows))
@@ -429,7 +429,7 @@ func TestXLSXDamaged(t *testing.T) {
 	}
 	good := Workbook(t, false, Sheet{Name: "Users", Rows: rows})
 	try := func(data []byte) {
-		x, err := NewXLSX(bytes.NewReader(data), int64(len(data)), "users.xlsx", XLSXOptions{})
+		x, err := NewXLSX(bytes.NewReader(data), int64(len(data)), "users.xlsx", Options{})
 		if err != nil {
 			checkPositioned(t, err)
 			return
@@ -468,7 +468,7 @@ func TestXLSXDamaged(t *testing.T) {
 		w.Write(data)
 	}
 	zw.Close()
-	_, _, err := readXLSX(t, b.Bytes(), XLSXOptions{})
+	_, _, err := readXLSX(t, b.Bytes(), Options{})
 	if err == nil || !strings.HasPrefix(err.Error(), "users.xlsx[Users]:") || diag.HintOf(err) != hintDamaged {
 		t.Errorf("truncated sheet: %v", err)
 	}

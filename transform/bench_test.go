@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
@@ -78,13 +79,13 @@ func (r *sliceReader) Read() (*record.Record, error) {
 	return &r.recs[r.i-1], nil
 }
 
-func benchRun(b *testing.B, mapping string, n, repeat, workers int) {
-	m, err := transform.Load("bench.yaml", []byte(mapping))
+func benchRun(b *testing.B, src string, n, repeat, workers int) {
+	m, err := mapping.Load("bench.yaml", []byte(src))
 	if err != nil {
 		b.Fatal(err)
 	}
 	h := record.NewHeader("bench.csv", "", 1, benchHeader)
-	p, err := m.Compile(h, transform.CompileOptions{})
+	p, err := transform.Compile(m, h, transform.CompileOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -117,11 +118,11 @@ func BenchmarkMapping(b *testing.B) {
 // BenchmarkMerge is Program.Run with a mapping that does little but merge: each person
 // on 5 rows, each row granting one or several licenses.
 func BenchmarkMerge(b *testing.B) {
-	const mapping = `version: 1
+	const src = `version: 1
 user:
   email: row.Email
 licenses:
   - names: row.Licenses
 `
-	benchRun(b, mapping, 100_000, 5, 1)
+	benchRun(b, src, 100_000, 5, 1)
 }

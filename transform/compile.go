@@ -15,6 +15,7 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/values"
 )
@@ -22,12 +23,12 @@ import (
 // Program is a mapping compiled against the header of one input, ready to evaluate its
 // records. It is safe for concurrent use; each goroutine evaluates with its own Evaluator.
 type Program struct {
-	Mapping *Mapping
+	Mapping *mapping.Mapping
 	Header  *record.Header
 
 	lets     []*compiled
 	skips    []*compiled
-	fails    []*compiled                    // parallel to Mapping.Fail
+	fails    []*compiled                    // parallel to mapping.Mapping.Fail
 	user     [len(userFieldOrder)]*compiled // by userField
 	licenses []compiledLicense
 	columns  map[int]bool // of Header, read by name: true when read without ?.
@@ -60,7 +61,7 @@ func (p *Program) ColumnsRead() []string {
 }
 
 type compiledLicense struct {
-	rule                     *LicenseRule
+	rule                     *mapping.LicenseRule
 	constant                 []string // the rule's one name, when it is a constant
 	names, when, status, lud *compiled
 	// perLicense is set when status or lastUsedDate reads the license variable: they are
@@ -68,13 +69,10 @@ type compiledLicense struct {
 	perLicense bool
 }
 
-// licenseVar names, in a rule's status and lastUsedDate, the license being granted.
-const licenseVar = "license"
-
 // compiled is one expression ready to run.
 type compiled struct {
 	field  string // what the expression computes, as users see it: "user.email", "skip[0]"
-	expr   Expr
+	expr   mapping.Expr
 	prog   *vm.Program
 	column int    // index of the first column the expression reads, for row error positions; -1 if none
 	direct bool   // the expression is just row.x: the value is read without the VM
@@ -114,7 +112,7 @@ type CompileOptions struct {
 // It reports every problem at once, positioned in the mapping file: syntax and type
 // errors, columns the input does not have, unknown enums and helpers used wrongly. With
 // a nil h, columns are not checked, and the program can only be linted, not run.
-func (m *Mapping) Compile(h *record.Header, opt CompileOptions) (*Program, error) {
+func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program, error) {
 	loc := opt.Timezone
 	if loc == nil {
 		loc = m.Input.Timezone
@@ -155,7 +153,7 @@ func (m *Mapping) Compile(h *record.Header, opt CompileOptions) (*Program, error
 		r := &m.Licenses[i]
 		what := fmt.Sprintf("licenses[%d]", i)
 		cl := compiledLicense{rule: r, constant: []string{r.Name}}
-		opt := func(e *Expr, name string, kinds []reflect.Kind) *compiled {
+		opt := func(e *mapping.Expr, name string, kinds []reflect.Kind) *compiled {
 			if e == nil {
 				return nil
 			}
@@ -163,10 +161,10 @@ func (m *Mapping) Compile(h *record.Header, opt CompileOptions) (*Program, error
 		}
 		cl.names = opt(r.Names, "names", stringListKinds)
 		cl.when = opt(r.When, "when", boolKinds)
-		c.env[licenseVar] = ""
+		c.env[mapping.LicenseVar] = ""
 		cl.status = opt(r.Status, "status", stringKinds)
 		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
-		delete(c.env, licenseVar)
+		delete(c.env, mapping.LicenseVar)
 		cl.perLicense = readsLicense(cl.status) || readsLicense(cl.lud)
 		p.licenses = append(p.licenses, cl)
 	}
@@ -230,7 +228,7 @@ func readsLicense(ce *compiled) bool {
 	}
 	return ast.Find(ce.prog.Node(), func(n ast.Node) bool {
 		id, ok := n.(*ast.IdentifierNode)
-		return ok && id.Value == licenseVar
+		return ok && id.Value == mapping.LicenseVar
 	}) != nil
 }
 
@@ -248,7 +246,7 @@ func zeroOf(ce *compiled) any {
 
 type compiler struct {
 	fns     map[string]func(...any) (any, error) // the helpers, by name
-	m       *Mapping
+	m       *mapping.Mapping
 	h       *record.Header
 	columns map[int]bool
 	tables  map[string]*Table
@@ -257,32 +255,11 @@ type compiler struct {
 	errs    diag.ErrorList
 }
 
-func (c *compiler) errorAt(e Expr, offset int, field, format string, args ...any) {
-	c.errs = append(c.errs, &diag.Error{Pos: e.at(offset), Err: fmt.Errorf("%s: "+format, append([]any{field}, args...)...)})
+func (c *compiler) errorAt(e mapping.Expr, offset int, field, format string, args ...any) {
+	c.errs = append(c.errs, &diag.Error{Pos: e.At(offset), Err: fmt.Errorf("%s: "+format, append([]any{field}, args...)...)})
 }
 
-// at returns the mapping-file position of the rune at offset in the expression's text.
-func (e Expr) at(offset int) diag.Pos {
-	p := e.Pos
-	if e.line0 == 0 {
-		return p
-	}
-	p.Line, p.Column = e.line0, e.col0
-	for i, r := range []rune(e.Src) {
-		if i == offset {
-			break
-		}
-		if r == '\n' {
-			p.Line++
-			p.Column = e.col0
-			continue
-		}
-		p.Column++
-	}
-	return p
-}
-
-func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled {
+func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *compiled {
 	ce := &compiled{field: field, expr: e, column: -1}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
@@ -306,7 +283,7 @@ func (c *compiler) compile(field string, e Expr, kinds []reflect.Kind) *compiled
 	}
 	ce.prog = prog
 	ce.direct = c.isColumn(tree.Node) && ce.column >= 0
-	if id, ok := tree.Node.(*ast.IdentifierNode); ok && slices.ContainsFunc(c.m.Let, func(l Named) bool { return l.Name == id.Value }) {
+	if id, ok := tree.Node.(*ast.IdentifierNode); ok && slices.ContainsFunc(c.m.Let, func(l mapping.Named) bool { return l.Name == id.Value }) {
 		ce.let = id.Value
 	}
 	c.fastCall(ce, tree.Node)
@@ -370,11 +347,11 @@ func kindNames(kinds []reflect.Kind) string {
 	}
 }
 
-func (c *compiler) exprError(e Expr, field string, err error) {
+func (c *compiler) exprError(e mapping.Expr, field string, err error) {
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		if fe.Message == "unknown name "+licenseVar {
-			c.errs = append(c.errs, &diag.Error{Pos: e.at(fe.From), Err: &diag.Hint{
+		if fe.Message == "unknown name "+mapping.LicenseVar {
+			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
 				Err:  fmt.Errorf("%s: %s", field, fe.Message),
 				Text: "license is the license being granted, known in a licenses rule's status and lastUsedDate",
 			}})
@@ -412,7 +389,7 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				// No records to learn the keys from: the run reports that instead.
 				return
 			case !ok && c.h.Kind == record.Objects:
-				c.errs = append(c.errs, &diag.Error{Pos: ce.expr.at(n.Property.Location().From), Err: &diag.Hint{
+				c.errs = append(c.errs, &diag.Error{Pos: ce.expr.At(n.Property.Location().From), Err: &diag.Hint{
 					Err: fmt.Errorf("%s: unknown key %q%s", ce.field, name.Value, c.columnHint(name.Value)),
 					Text: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
 						c.h.Sampled, name.Value),

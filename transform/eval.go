@@ -11,8 +11,10 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // RowError is a record the mapping could not turn into a user.
@@ -238,7 +240,7 @@ func setUserField(u *usersfile.User, f userField, s string) error {
 	case fieldID:
 		u.ID = s
 	case fieldEmail:
-		u.Email, err = NormalizeEmail(s)
+		u.Email, err = values.NormalizeEmail(s)
 	case fieldFirstName:
 		u.FirstName = s
 	case fieldLastName:
@@ -343,7 +345,7 @@ func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 		for _, n := range names {
 			g.name = n
 			if cl.perLicense {
-				ev.env[licenseVar] = n
+				ev.env[mapping.LicenseVar] = n
 				if err := ev.seat(cl, rec, &g); err != nil {
 					return err
 				}

@@ -12,7 +12,7 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/torii-transform/torii-transform/diag"
-	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/values"
 )
 
@@ -23,13 +23,13 @@ func isFunc(name string) bool { return slices.Contains(funcNames, name) }
 
 // functions returns the helpers bound to m's tables, to the lookup tables read from
 // other inputs and to loc, the time zone in which dates are taken.
-func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr.Option, map[string]func(...any) (any, error)) {
+func functions(m *mapping.Mapping, loc *time.Location, tables map[string]*Table) ([]expr.Option, map[string]func(...any) (any, error)) {
 	fns := map[string]func(...any) (any, error){}
 	function := func(name string, fn func(...any) (any, error), types ...any) expr.Option {
 		fns[name] = fn
 		return expr.Function(name, fn, types...)
 	}
-	enumFunc := func(e *Enum, what string) func(...any) (any, error) {
+	enumFunc := func(e *mapping.Enum, what string) func(...any) (any, error) {
 		return func(args ...any) (any, error) {
 			return lookupEnum(e, what, args[0])
 		}
@@ -40,7 +40,7 @@ func functions(m *Mapping, loc *time.Location, tables map[string]*Table) ([]expr
 			if err != nil {
 				return nil, err
 			}
-			return NormalizeEmail(s)
+			return values.NormalizeEmail(s)
 		}, new(func(any) string)),
 
 		function("cents", func(args ...any) (any, error) {
@@ -126,7 +126,7 @@ func text(v any) (string, error) {
 
 // lookupEnum maps a vendor word through e. A word the table does not list is an error:
 // a vendor adding a status must not silently change who counts as a user.
-func lookupEnum(e *Enum, what string, v any) (string, error) {
+func lookupEnum(e *mapping.Enum, what string, v any) (string, error) {
 	s, err := text(v)
 	if err != nil {
 		return "", err
@@ -141,30 +141,6 @@ func lookupEnum(e *Enum, what string, v any) (string, error) {
 		Err:  fmt.Errorf("unknown %s %q: the mapping's %s table does not list it", what, s, e.Name),
 		Text: fmt.Sprintf("add %q under one of %s in %s", strings.TrimSpace(s), strings.Join(e.Values, ", "), e.Name),
 	}
-}
-
-// NormalizeEmail trims s and lowercases it, and refuses text that is not an email
-// address. Empty text gives "" without error: whether an email is required is the
-// caller's decision.
-func NormalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	s = strings.ToLower(strings.TrimPrefix(s, "mailto:"))
-	at := strings.IndexByte(s, '@')
-	switch {
-	case at <= 0 || at != strings.LastIndexByte(s, '@'):
-		return "", fmt.Errorf("invalid email %q: want one @ between a name and a domain", s)
-	case strings.ContainsAny(s, " \t,;<>\"()"):
-		return "", fmt.Errorf("invalid email %q: contains a space or punctuation that addresses cannot", s)
-	case !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") || strings.HasPrefix(s[at+1:], "."):
-		return "", fmt.Errorf("invalid email %q: the domain needs a dot, as in example.com", s)
-	case !usersfile.ValidEmail(s):
-		// What the users file's validator refuses, convert does not write.
-		return "", fmt.Errorf("invalid email %q: an empty part in the domain (..), or a space or control character", s)
-	}
-	return s, nil
 }
 
 // List splits text on any of seps (each a string), trims each item and drops empty ones.

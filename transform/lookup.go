@@ -6,68 +6,13 @@ import (
 	"strings"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
-	"go.yaml.in/yaml/v3"
 )
-
-// Lookup declares a keyed table read from a second input, for lookup(name, key).
-type Lookup struct {
-	Name        string
-	Pos         diag.Pos
-	Key         string // the column (or top-level JSON key) whose value is the key
-	File        string // default input, relative to the mapping file; "" means --input is needed
-	OnDuplicate string // error (default), first or last
-	OnMissing   string // error (default) or empty
-	Input       Input  // how to read it
-}
-
-// Policies of a Lookup.
-const (
-	PolicyError = "error"
-	PolicyFirst = "first"
-	PolicyLast  = "last"
-	PolicyEmpty = "empty"
-)
-
-func (d *decoder) lookups(n *yaml.Node) {
-	d.fields(n, "lookups", nil, func(name string, k, v *yaml.Node) {
-		what := "lookups." + name
-		l := &Lookup{Name: name, Pos: d.pos(k), OnDuplicate: PolicyError, OnMissing: PolicyError}
-		d.fields(v, what, keys.lookup, func(key string, k, v *yaml.Node) {
-			switch key {
-			case "key":
-				l.Key = d.str(v, what+".key")
-			case "file":
-				l.File = d.str(v, what+".file")
-			case "onDuplicate":
-				l.OnDuplicate = d.policy(v, what+".onDuplicate", PolicyError, PolicyFirst, PolicyLast)
-			case "onMissing":
-				l.OnMissing = d.policy(v, what+".onMissing", PolicyError, PolicyEmpty)
-			case "input":
-				d.inputInto(v, what+".input", &l.Input)
-			}
-		})
-		if v.Kind == yaml.MappingNode && l.Key == "" {
-			d.errorf(v, "%s: needs key, the column that holds the key", what)
-		}
-		d.m.Lookups[name] = l
-	})
-}
-
-func (d *decoder) policy(v *yaml.Node, what string, allowed ...string) string {
-	s := d.str(v, what)
-	for _, a := range allowed {
-		if s == a {
-			return s
-		}
-	}
-	d.errorf(v, "%s: want %s, got %q", what, strings.Join(allowed, " or "), s)
-	return allowed[0]
-}
 
 // Table is a lookup's input, read whole and keyed.
 type Table struct {
-	Lookup *Lookup
+	Lookup *mapping.Lookup
 	Header *record.Header
 	rows   map[string]map[string]any
 }
@@ -79,7 +24,7 @@ func (t *Table) Len() int { return len(t.rows) }
 // of l.Key, trimmed of surrounding spaces. Records with an empty key are left out. A key
 // that comes twice is an error unless l.OnDuplicate says to keep the first or the last.
 // Tabular rows become maps of column name to text; JSON records stay as they are.
-func ReadTable(l *Lookup, r record.Reader, h *record.Header) (*Table, error) {
+func ReadTable(l *mapping.Lookup, r record.Reader, h *record.Header) (*Table, error) {
 	col, ok := h.Index(l.Key)
 	if !ok && (h.Kind != record.Objects || h.Sampled > 0) {
 		return nil, &diag.Error{Pos: l.Pos, Err: fmt.Errorf("lookups.%s.key: %s has no column %q%s", l.Name, h.File, l.Key, (&compiler{h: h}).columnHint(l.Key))}
@@ -118,9 +63,9 @@ func ReadTable(l *Lookup, r record.Reader, h *record.Header) (*Table, error) {
 		}
 		if line, dup := first[k]; dup {
 			switch l.OnDuplicate {
-			case PolicyFirst:
+			case mapping.PolicyFirst:
 				continue
-			case PolicyError:
+			case mapping.PolicyError:
 				return nil, &diag.Error{Pos: rec.Pos(col), Err: &diag.Hint{
 					Err:  fmt.Errorf("lookup %q: duplicate key %q (first on line %d)", l.Name, k, line),
 					Text: fmt.Sprintf("if the last or first row of a key should win, say so with onDuplicate: last (or first) under lookups.%s", l.Name),
@@ -144,7 +89,7 @@ func (t *Table) get(v any) (map[string]any, error) {
 	if row, ok := t.rows[k]; ok {
 		return row, nil
 	}
-	if t.Lookup.OnMissing == PolicyEmpty {
+	if t.Lookup.OnMissing == mapping.PolicyEmpty {
 		return nil, nil
 	}
 	return nil, &diag.Hint{

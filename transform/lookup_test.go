@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
 )
 
@@ -33,7 +34,7 @@ func (o *objects) Read() (*record.Record, error) {
 }
 
 func TestLookup(t *testing.T) {
-	const mapping = `version: 1
+	const src = `version: 1
 lookups:
   seen:
     key: id
@@ -55,7 +56,7 @@ user:
 		{dup: "error", missing: "empty", err: `in.csv:3:1: lookup "seen": duplicate key "1" (first on line 2)`},
 		{dup: "last", missing: "error", err: `in.csv:3:1: user.lastUsedDate: lookup "seen" has no row with id "2"`},
 	} {
-		m, err := Load("m.yaml", []byte(fmt.Sprintf(mapping, tc.dup, tc.missing)))
+		m, err := mapping.Load("m.yaml", []byte(fmt.Sprintf(src, tc.dup, tc.missing)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,7 @@ user:
 			continue
 		}
 		in := members()
-		p, err := m.Compile(in.h, CompileOptions{Tables: map[string]*Table{"seen": tbl}})
+		p, err := Compile(m, in.h, CompileOptions{Tables: map[string]*Table{"seen": tbl}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ user:
 }
 
 func TestLookupCompileErrors(t *testing.T) {
-	m, err := Load("m.yaml", []byte(`version: 1
+	m, err := mapping.Load("m.yaml", []byte(`version: 1
 lookups:
   seen: {key: id}
 user:
@@ -103,7 +104,7 @@ user:
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = m.Compile(newRows("id").h, CompileOptions{})
+	_, err = Compile(m, newRows("id").h, CompileOptions{})
 	want := []string{
 		`m.yaml:5:17: user.email: no lookup "sean" under lookups in the mapping (did you mean "seen"?)`,
 		`m.yaml:6:14: user.id: lookup() takes the table's name as text first: lookup("analytics", row.id)`,
@@ -136,8 +137,8 @@ user:
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	m, _ := Load("m.yaml", []byte("version: 1\nuser:\n  email: email(row.mail)\n"))
-	_, err = m.Compile(in.h, CompileOptions{})
+	m, _ := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: email(row.mail)\n"))
+	_, err = Compile(m, in.h, CompileOptions{})
 	want := `m.yaml:3:20: user.email: unknown key "mail" (the input has "profile", "n", "active")`
 	if err == nil || err.Error() != want {
 		t.Errorf("compile: %v, want %s", err, want)

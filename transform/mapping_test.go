@@ -9,8 +9,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/usersfile"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // rows is an in-memory Reader of records under one header.
@@ -36,13 +38,13 @@ func (r *rows) Read() (*record.Record, error) {
 	return &record.Record{Header: r.h, Values: r.recs[r.i-1], Line: r.i + 1}, nil
 }
 
-func compile(t *testing.T, mapping string, in *rows) *Program {
+func compile(t *testing.T, src string, in *rows) *Program {
 	t.Helper()
-	m, err := Load("m.yaml", []byte(mapping))
+	m, err := mapping.Load("m.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	p, err := m.Compile(in.h, CompileOptions{})
+	p, err := Compile(m, in.h, CompileOptions{})
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
@@ -58,32 +60,32 @@ func errorLines(err error) []string {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
-		name, mapping string
-		want          []string
+		name, src string
+		want      []string
 	}{
 		{
-			name:    "not yaml",
-			mapping: "user:\n  email: [\n",
-			want:    []string{"m.yaml:2: did not find expected node content"},
+			name: "not yaml",
+			src:  "user:\n  email: [\n",
+			want: []string{"m.yaml:2: did not find expected node content"},
 		},
 		{
-			name:    "a tab in the indentation",
-			mapping: "version: 1\nuser:\n\temail: row.Email\n",
-			want:    []string{"m.yaml:3:1: found character that cannot start any token"},
+			name: "a tab in the indentation",
+			src:  "version: 1\nuser:\n\temail: row.Email\n",
+			want: []string{"m.yaml:3:1: found character that cannot start any token"},
 		},
 		{
-			name:    "empty",
-			mapping: "# nothing\n",
-			want:    []string{"m.yaml: empty mapping file"},
+			name: "empty",
+			src:  "# nothing\n",
+			want: []string{"m.yaml: empty mapping file"},
 		},
 		{
-			name:    "no email",
-			mapping: "version: 1\nuser:\n  firstName: row.a\n",
-			want:    []string{"m.yaml:1:1: user.email is required: Torii identifies users by email"},
+			name: "no email",
+			src:  "version: 1\nuser:\n  firstName: row.a\n",
+			want: []string{"m.yaml:1:1: user.email is required: Torii identifies users by email"},
 		},
 		{
 			name: "every structural problem at once",
-			mapping: `version: 2
+			src: `version: 2
 usr: {}
 input:
   delimiter: ";;"
@@ -127,14 +129,14 @@ let:
 			},
 		},
 		{
-			name:    "constants declared twice",
-			mapping: "version: 1\nuser:\n  email: row.e\nlicenses:\n  - name: Pro\n    price: $2\ncatalog:\n  Pro:\n    price: $1\n",
-			want:    []string{`m.yaml:8:3: license "Pro": price or unassignedAmount declared twice (first at m.yaml:5:5)`},
+			name: "constants declared twice",
+			src:  "version: 1\nuser:\n  email: row.e\nlicenses:\n  - name: Pro\n    price: $2\ncatalog:\n  Pro:\n    price: $1\n",
+			want: []string{`m.yaml:8:3: license "Pro": price or unassignedAmount declared twice (first at m.yaml:5:5)`},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load("m.yaml", []byte(tt.mapping))
+			_, err := mapping.Load("m.yaml", []byte(tt.src))
 			if diff := cmp.Diff(tt.want, errorLines(err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
@@ -144,7 +146,7 @@ let:
 
 func TestCompileErrors(t *testing.T) {
 	in := newRows("Email,Full Name,State,Seen")
-	mapping := `version: 1
+	src := `version: 1
 enums:
   plan:
     Pro: [pro]
@@ -166,11 +168,11 @@ licenses:
   - name: Pro
     lastUsedDate: cents(row.Seen, ";")
 `
-	m, err := Load("m.yaml", []byte(mapping))
+	m, err := mapping.Load("m.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = m.Compile(in.h, CompileOptions{})
+	_, err = Compile(m, in.h, CompileOptions{})
 	want := []string{
 		`m.yaml:6:24: let.seen: date layout "2006-13-45" needs a year, a month and a day, written as Go writes 2006-01-02 (or one of iso, excel, excel1904, unix, unixms)`,
 		`m.yaml:8:5: skip[0]: expression gives string, want true or false`,
@@ -259,7 +261,7 @@ catalog:
 }
 
 func TestRunRowErrors(t *testing.T) {
-	mapping := `version: 1
+	src := `version: 1
 statuses:
   active: [on]
 user:
@@ -275,7 +277,7 @@ user:
 		)
 	}
 	in := newIn()
-	p := compile(t, mapping, in)
+	p := compile(t, src, in)
 	res, err := p.Run(in, Options{OnError: Fail})
 	if !errors.Is(err, ErrRejected) {
 		t.Fatalf("err = %v, want ErrRejected", err)
@@ -348,9 +350,9 @@ func TestNormalizeEmail(t *testing.T) {
 		{"ada\u00a0b@x.com", "", `invalid email "ada\u00a0b@x.com": an empty part in the domain (..), or a space or control character`},
 	}
 	for _, tt := range tests {
-		got, err := NormalizeEmail(tt.in)
+		got, err := values.NormalizeEmail(tt.in)
 		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
-			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q, %s", tt.in, got, err, tt.want, tt.err)
+			t.Errorf("values.NormalizeEmail(%q) = %q, %v; want %q, %s", tt.in, got, err, tt.want, tt.err)
 		}
 	}
 }
@@ -389,7 +391,7 @@ user:
 	if got := res.Errors[0].Error(); got != want {
 		t.Errorf("row error %q, want %q", got, want)
 	}
-	if _, err := Load("m.yaml", []byte("version: 1\nfail:\n  - when: 'true'\nuser:\n  email: row.e\n")); err == nil ||
+	if _, err := mapping.Load("m.yaml", []byte("version: 1\nfail:\n  - when: 'true'\nuser:\n  email: row.e\n")); err == nil ||
 		err.Error() != "m.yaml:3:5: fail[0]: needs when (which rows) and message (what is wrong, and what to do)" {
 		t.Errorf("a rule without a message: %v", err)
 	}
@@ -398,11 +400,11 @@ user:
 func TestUnassignedExpression(t *testing.T) {
 	in := newRows("email,plan", "a@example.com,E3")
 	// A constant is computed when the mapping compiles, so that lint reports it.
-	m, err := Load("m.yaml", []byte("version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2.5\n  E5:\n    unassignedAmount: '\"lots\"'\n"))
+	m, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: row.plan\ncatalog:\n  E3:\n    unassignedAmount: 2.5\n  E5:\n    unassignedAmount: '\"lots\"'\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = m.Compile(in.h, CompileOptions{})
+	_, err = Compile(m, in.h, CompileOptions{})
 	if got := errorLines(err); !cmp.Equal(got, []string{
 		`m.yaml:8:23: catalog["E3"].unassignedAmount: want a whole number of seats, got "2.5"`,
 		`m.yaml:10:23: catalog["E5"].unassignedAmount: want a whole number of seats, got "lots"`,
@@ -439,11 +441,11 @@ func TestOptionalColumns(t *testing.T) {
 }
 
 func TestTabHint(t *testing.T) {
-	_, err := Load("m.yaml", []byte("version: 1\nuser:\n\temail: row.Email\n"))
+	_, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n\temail: row.Email\n"))
 	if h := diag.HintOf(err); h != "YAML indents with spaces, not tabs" {
 		t.Errorf("hint = %q", h)
 	}
-	_, err = Load("m.yaml", []byte("version: 1\nuser: [\n"))
+	_, err = mapping.Load("m.yaml", []byte("version: 1\nuser: [\n"))
 	if h := diag.HintOf(err); h != "" {
 		t.Errorf("a syntax error without a tab got the hint %q", h)
 	}
@@ -487,22 +489,22 @@ licenses:
 		t.Errorf("licenses (-want +got):\n%s", diff)
 	}
 
-	for mapping, wantErr := range map[string]string{
+	for src, wantErr := range map[string]string{
 		"version: 1\nuser:\n  email: row.email\n  id: license\n":                                      "m.yaml:4:7: user.id: unknown name license",
 		"version: 1\nlet:\n  license: row.email\nuser:\n  email: row.email\n":                         `m.yaml:3:3: let: "license" is a reserved name`,
 		"version: 1\nuser:\n  email: row.email\nlicenses:\n  - names: license\n":                      "m.yaml:5:12: licenses[0].names: unknown name license",
 		"version: 1\nuser:\n  email: row.email\nlicenses:\n  - name: X\n    when: license == \"X\"\n": "m.yaml:6:11: licenses[0].when: unknown name license",
 	} {
-		m, err := Load("m.yaml", []byte(mapping))
+		m, err := mapping.Load("m.yaml", []byte(src))
 		if err == nil {
-			_, err = m.Compile(in.h, CompileOptions{})
+			_, err = Compile(m, in.h, CompileOptions{})
 		}
 		if err == nil || !strings.HasPrefix(err.Error(), wantErr) {
-			t.Errorf("%s: err = %v, want %s", mapping, err, wantErr)
+			t.Errorf("%s: err = %v, want %s", src, err, wantErr)
 		}
 		var h *diag.Hint
 		if strings.Contains(wantErr, "unknown name") && (!errors.As(err, &h) || !strings.Contains(h.Text, "status and lastUsedDate")) {
-			t.Errorf("%s: no hint on where license is known: %v", mapping, err)
+			t.Errorf("%s: no hint on where license is known: %v", src, err)
 		}
 	}
 }

@@ -423,7 +423,7 @@ func profile(mappingPath, exportPath, out string) error {
 	if err != nil {
 		return err
 	}
-	m, err := transform.Load(mappingPath, data)
+	m, err := mapping.Load(mappingPath, data)
 	if err != nil {
 		return err
 	}
@@ -446,7 +446,7 @@ func profile(mappingPath, exportPath, out string) error {
 		return err
 	}
 	defer src.Close()
-	p, err := m.Compile(src.Header, transform.CompileOptions{})
+	p, err := transform.Compile(m, src.Header, transform.CompileOptions{})
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,7 @@ func bare(path string) error {
 
 // convert does what torii-transform convert does: read, map, merge, write.
 func convert(path string) error {
-	m, err := transform.Load("bench.yaml", []byte(mapping))
+	m, err := mapping.Load("bench.yaml", []byte(mapping))
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func convert(path string) error {
 		return err
 	}
 	defer src.Close()
-	p, err := m.Compile(src.Header, transform.CompileOptions{})
+	p, err := transform.Compile(m, src.Header, transform.CompileOptions{})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
@@ -41,9 +42,9 @@ const autoMinColumns = 4
 // columns, or, when several do, the one that reads every column the others read and more
 // (a mapping that needs only Email fits many exports). Anything else is an error: a
 // wrong guess could remove people.
-func pickMapping(h *record.Header) (*transform.Mapping, error) {
+func pickMapping(h *record.Header) (*mapping.Mapping, error) {
 	type fit struct {
-		m    *transform.Mapping
+		m    *mapping.Mapping
 		cols []string
 	}
 	var fits []fit
@@ -52,7 +53,7 @@ func pickMapping(h *record.Header) (*transform.Mapping, error) {
 		if err != nil {
 			continue
 		}
-		if p, err := m.Compile(h, transform.CompileOptions{}); err == nil && len(p.ColumnsRead()) >= autoMinColumns {
+		if p, err := transform.Compile(m, h, transform.CompileOptions{}); err == nil && len(p.ColumnsRead()) >= autoMinColumns {
 			fits = append(fits, fit{m, p.ColumnsRead()})
 		}
 	}
@@ -91,11 +92,11 @@ func subset(a, b []string) bool {
 
 // loadMapping reads the mapping a -m names: a built-in by its name, else a file. Its
 // structural problems come back with a mapping that Compile can still check (see
-// transform.Load); a nil mapping means it could not be read at all.
-func loadMapping(name string) (*transform.Mapping, error) {
+// mapping.Load); a nil mapping means it could not be read at all.
+func loadMapping(name string) (*mapping.Mapping, error) {
 	if b, ok := builtinName(name); ok {
 		data, _ := mappings.Source(b)
-		return transform.Load("mappings/"+b+".yaml", data)
+		return mapping.Load("mappings/"+b+".yaml", data)
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -105,7 +106,7 @@ func loadMapping(name string) (*transform.Mapping, error) {
 		}
 		return nil, err
 	}
-	return transform.Load(name, data)
+	return mapping.Load(name, data)
 }
 
 func (c *cli) mappingsCmd() *cobra.Command {

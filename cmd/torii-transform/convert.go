@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
@@ -187,7 +188,7 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 	if err != nil {
 		return nil, input{name: inputName}, err
 	}
-	var m *transform.Mapping // nil: -m auto, picked from the export's header
+	var m *mapping.Mapping // nil: -m auto, picked from the export's header
 	var loadErr error
 	if f.mapping != autoMapping {
 		if m, loadErr = loadMapping(f.mapping); m == nil {
@@ -252,7 +253,7 @@ func (c *cli) runMapping(cmd *cobra.Command, f *convertFlags, inputName string, 
 // convertReader reads the export in r, named name in messages, compiles the mapping
 // against its header and runs it. loadErr holds the mapping's structural problems, which
 // are reported together with its expressions' problems.
-func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string, opt readOptions, run transform.Options) (*transform.Result, input, error) {
+func convertReader(m *mapping.Mapping, loadErr error, r io.Reader, name string, opt readOptions, run transform.Options) (*transform.Result, input, error) {
 	in := input{name: name}
 	src, err := readers.Open(r, in.name, opt.readers())
 	if err != nil {
@@ -277,7 +278,7 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 	if err != nil {
 		return nil, in, err
 	}
-	prog, err := m.Compile(src.Header, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
+	prog, err := transform.Compile(m, src.Header, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
 	if loadErr != nil || err != nil {
 		return nil, in, mappingErrors(loadErr, err)
 	}
@@ -287,7 +288,7 @@ func convertReader(m *transform.Mapping, loadErr error, r io.Reader, name string
 }
 
 // pickFor reads the header of the export in r and picks the built-in mapping for it.
-func pickFor(r io.Reader, name string, opt readOptions) (*transform.Mapping, error) {
+func pickFor(r io.Reader, name string, opt readOptions) (*mapping.Mapping, error) {
 	src, err := readers.Open(r, name, opt.readers())
 	if err != nil {
 		return nil, err
@@ -304,7 +305,7 @@ func ownSettings(in transform.Input) bool {
 
 // readTables reads the mapping's lookup tables: each from the file --input names, else
 // from its file: relative to the mapping.
-func readTables(m *transform.Mapping, opt readOptions) (map[string]*transform.Table, error) {
+func readTables(m *mapping.Mapping, opt readOptions) (map[string]*transform.Table, error) {
 	names := make([]string, 0, len(opt.lookups))
 	for name := range opt.lookups {
 		names = append(names, name)
@@ -345,7 +346,7 @@ func readTables(m *transform.Mapping, opt readOptions) (map[string]*transform.Ta
 	return tables, nil
 }
 
-func readTable(l *transform.Lookup, path string) (*transform.Table, error) {
+func readTable(l *mapping.Lookup, path string) (*transform.Table, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fileError(path, err)
@@ -505,9 +506,9 @@ func (f *inputFlags) overrides(cmd *cobra.Command) (func(transform.Input) readOp
 		set = append(set, func(o *readOptions) { o.csv.Delimiter = r[0] })
 	}
 	if flags.Changed("encoding") {
-		enc := transform.CanonicalEncoding(f.encoding)
+		enc := readers.CanonicalEncoding(f.encoding)
 		if enc == "" {
-			return nil, usageError{fmt.Errorf("--encoding: unknown encoding %q (want %s)", f.encoding, strings.Join(transform.Encodings, ", "))}
+			return nil, usageError{fmt.Errorf("--encoding: unknown encoding %q (want %s)", f.encoding, strings.Join(readers.Encodings, ", "))}
 		}
 		set = append(set, func(o *readOptions) { o.encoding = enc })
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/mapping/draft"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
@@ -97,7 +98,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 	}
 	var footer *regexp.Regexp
 	if end {
-		footer = transform.FooterPattern(src.Footer())
+		footer = draft.FooterPattern(src.Footer())
 	}
 	in := transform.Input{
 		Format:     string(src.Format),
@@ -110,7 +111,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		Timezone:   opt.timezone,
 		Footer:     footer,
 	}
-	draft, err := transform.Draft(src.Header, sample, transform.DraftOptions{
+	draft, err := draft.Mapping(src.Header, sample, draft.Options{
 		Name:   draftName(name),
 		Source: displayName(name),
 		Input:  in,

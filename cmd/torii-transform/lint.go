@@ -67,7 +67,7 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 			return err
 		}
 	}
-	_, err := m.Compile(h, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
+	_, err := transform.Compile(m, h, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
 	if loadErr != nil || err != nil {
 		return mappingErrors(loadErr, err)
 	}

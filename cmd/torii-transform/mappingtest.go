@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -136,7 +137,7 @@ func testsOf(name string) (fs.FS, string, error) {
 	return os.DirFS(dir), base + "_test.yaml", nil
 }
 
-func (c *cli) runTest(m *transform.Mapping, loadErr error, fsys fs.FS, dir string, t mappingTest) error {
+func (c *cli) runTest(m *mapping.Mapping, loadErr error, fsys fs.FS, dir string, t mappingTest) error {
 	if (t.Input == "") == (t.Rows == "") {
 		return errors.New("a case needs input (a file) or rows (inline), not both")
 	}

@@ -1,4 +1,4 @@
-package transform
+package readers
 
 import "strings"
 

@@ -1,4 +1,4 @@
-package transform
+package draft
 
 import (
 	"encoding/csv"
@@ -7,8 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/torii-transform/torii-transform/transform"
+
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
+	"github.com/torii-transform/torii-transform/values"
 )
 
 // draftCSV drafts a mapping for CSV text and checks that the draft loads and compiles
@@ -35,15 +40,15 @@ func csvSample(t *testing.T, text string) (*record.Header, []*record.Record) {
 
 func draftOf(t *testing.T, h *record.Header, sample []*record.Record) string {
 	t.Helper()
-	out, err := Draft(h, sample, DraftOptions{Name: "export", Source: "export.csv", Input: Input{Format: "csv", Delimiter: ','}, Rows: 1000})
+	out, err := Mapping(h, sample, Options{Name: "export", Source: "export.csv", Input: readers.Options{Format: "csv", Delimiter: ','}, Rows: 1000})
 	if err != nil {
 		t.Fatalf("Draft: %v", err)
 	}
-	m, err := Load("draft.yaml", out)
+	m, err := mapping.Load("draft.yaml", out)
 	if err != nil {
 		t.Fatalf("the draft does not load: %v\n%s", err, out)
 	}
-	if _, err := m.Compile(h, CompileOptions{}); err != nil {
+	if _, err := transform.Compile(m, h, transform.CompileOptions{}); err != nil {
 		t.Fatalf("the draft does not compile: %v\n%s", err, out)
 	}
 	return string(out)
@@ -96,7 +101,7 @@ Bob Brown,bob@example.com
 
 func TestDraftNoEmailColumn(t *testing.T) {
 	h, sample := csvSample(t, "Name,Login\nAda,ada\nBob,bob\n")
-	_, err := Draft(h, sample, DraftOptions{Name: "x"})
+	_, err := Mapping(h, sample, Options{Name: "x"})
 	const want = "export.csv:1: no email column: no column holds email addresses in the first 2 rows"
 	if err == nil || err.Error() != want {
 		t.Fatalf("Draft: %v, want %s", err, want)
@@ -380,7 +385,7 @@ func TestEmailShape(t *testing.T) {
 		"a", "@example.com", "a@example", "a@b@example.com", "a b@example.com", "a,b@example.com",
 		"a@.example.com", "a@example.com.", "a@example..com", "a\x00@example.com", "a\u00a0@example.com", "a\u2028@example.com",
 	} {
-		_, err := NormalizeEmail(s)
+		_, err := values.NormalizeEmail(s)
 		if got, want := shape.MatchString(s), err == nil; got != want {
 			t.Errorf("%q: emailShape says %v, NormalizeEmail %v", s, got, err)
 		}

@@ -1,4 +1,4 @@
-package transform
+package draft
 
 import (
 	"encoding/json"
@@ -11,26 +11,28 @@ import (
 	"unicode"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/values"
 )
 
-// DraftOptions say what Draft knows about an export besides its header and values.
-type DraftOptions struct {
-	Name   string // the mapping's name
-	Source string // the export's name, for the draft's comments
-	Input  Input  // how the export was read: written to the draft's input section
-	Rows   int    // how many rows were asked for (the sample may be shorter)
+// Options say what Draft knows about an export besides its header and values.
+type Options struct {
+	Name   string          // the mapping's name
+	Source string          // the export's name, for the draft's comments
+	Input  readers.Options // how the export was read: written to the draft's input section
+	Rows   int             // how many rows were asked for (the sample may be shorter)
 }
 
-// Draft writes a first mapping for an export from its header and a sample of its
+// Mapping writes a first mapping for an export from its header and a sample of its
 // records: the email column found by its values; name, id, status, role, date and
 // license columns by their names and values. Every guess a person must check is marked
 // CONFIRM. The draft compiles against h and converts every record of the sample.
 //
 // An export with no column of email addresses is an error: Torii identifies users by
 // email.
-func Draft(h *record.Header, sample []*record.Record, opt DraftOptions) ([]byte, error) {
+func Mapping(h *record.Header, sample []*record.Record, opt Options) ([]byte, error) {
 	d := newDrafter(h, sample)
 	if len(sample) == 0 {
 		return nil, &diag.Error{Pos: diag.Pos{File: h.File, Sheet: h.Sheet, Line: h.Line}, Err: &diag.Hint{
@@ -69,7 +71,7 @@ func (c *draftColumn) distinct() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, v := range c.values {
-		if f := foldWord(v); !seen[f] {
+		if f := mapping.FoldWord(v); !seen[f] {
 			seen[f] = true
 			out = append(out, v)
 		}
@@ -156,7 +158,7 @@ func (c *draftColumn) addText(s string) {
 		return
 	}
 	c.values = append(c.values, s)
-	if _, err := NormalizeEmail(s); err == nil {
+	if _, err := values.NormalizeEmail(s); err == nil {
 		c.emails++
 	}
 }
@@ -252,7 +254,7 @@ func (d *drafter) findEmail() *draftColumn {
 	if best.emails < len(best.values) {
 		d.emailSkip = "text"
 		for _, v := range best.values {
-			if _, err := NormalizeEmail(v); err != nil && strings.Contains(v, "@") {
+			if _, err := values.NormalizeEmail(v); err != nil && strings.Contains(v, "@") {
 				d.emailSkip = "regexp"
 			}
 		}
@@ -503,7 +505,7 @@ func (d *drafter) findStatus() {
 		if !ok {
 			v = "active" // a wrong deleted removes a person from the app in Torii
 		}
-		bot := slices.Contains(botWords, foldWord(w))
+		bot := slices.Contains(botWords, mapping.FoldWord(w))
 		if bot {
 			d.botWords[best.c] = append(d.botWords[best.c], w)
 		}
@@ -527,7 +529,7 @@ func (d *drafter) findRoles() {
 	}
 	d.rolesSep = listSeparators(d.roles.values)
 	for _, w := range d.roles.distinct() {
-		if slices.Contains(botWords, foldWord(w)) {
+		if slices.Contains(botWords, mapping.FoldWord(w)) {
 			d.botWords[d.roles] = append(d.botWords[d.roles], w)
 		}
 	}
@@ -646,7 +648,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 			if strings.ContainsFunc(v, unicode.IsDigit) {
 				return dc, false
 			}
-			if f := foldWord(v); !slices.Contains(dc.never, f) {
+			if f := mapping.FoldWord(v); !slices.Contains(dc.never, f) {
 				dc.never = append(dc.never, f)
 			}
 			continue
@@ -694,7 +696,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 		dc.layouts = append(dc.layouts, "iso")
 	}
 	for _, v := range c.values {
-		if _, _, err := values.ParseDate(v, dc.layouts, nil); err != nil && !slices.Contains(dc.never, foldWord(v)) {
+		if _, _, err := values.ParseDate(v, dc.layouts, nil); err != nil && !slices.Contains(dc.never, mapping.FoldWord(v)) {
 			return dc, false
 		}
 	}
@@ -765,8 +767,8 @@ func (d *drafter) findLicenses() {
 			lc.seps = listSeparators(c.values)
 			lc.plus = strings.Contains(lc.seps, "+") && spacedPlus(c.values)
 			for _, v := range c.distinct() {
-				if slices.Contains(noLicense, foldWord(v)) {
-					lc.nones = append(lc.nones, foldWord(v))
+				if slices.Contains(noLicense, mapping.FoldWord(v)) {
+					lc.nones = append(lc.nones, mapping.FoldWord(v))
 				}
 			}
 		}
@@ -779,7 +781,7 @@ func (d *drafter) findLicenses() {
 func flagColumn(c *draftColumn) bool {
 	yes := false
 	for _, v := range c.values {
-		f := foldWord(v)
+		f := mapping.FoldWord(v)
 		switch {
 		case slices.Contains(yesWords, f):
 			yes = true
@@ -792,7 +794,7 @@ func flagColumn(c *draftColumn) bool {
 
 // write renders the draft: a comment saying what was found and what to confirm, then
 // the mapping.
-func (d *drafter) write(opt DraftOptions) []byte {
+func (d *drafter) write(opt Options) []byte {
 	var m strings.Builder // the mapping below the comment
 	confirm := 0          // lines marked CONFIRM
 	line := func(indent int, text, note string) {
@@ -868,7 +870,7 @@ func (d *drafter) write(opt DraftOptions) []byte {
 		}
 		var list []string
 		for _, w := range words {
-			list = append(list, strconv.Quote(foldWord(w)))
+			list = append(list, strconv.Quote(mapping.FoldWord(w)))
 		}
 		cond := "lower(trim(" + d.text(c) + ")) in [" + strings.Join(list, ", ") + "]"
 		if c == d.roles && d.rolesSep != "" || c.array {
@@ -969,10 +971,10 @@ func confirmNote(s string) string {
 	return "CONFIRM: " + s
 }
 
-func (d *drafter) writeInput(kv func(int, string, string, string), line func(int, string, string), in Input) {
+func (d *drafter) writeInput(kv func(int, string, string, string), line func(int, string, string), in readers.Options) {
 	line(0, "input:", "")
 	if in.Format != "" {
-		kv(1, "format", in.Format, "")
+		kv(1, "format", string(in.Format), "")
 	}
 	if in.Sheet != "" {
 		kv(1, "sheet", in.Sheet, "")
@@ -1021,7 +1023,7 @@ var numbers = regexp.MustCompile(`[0-9]+`)
 
 // writeComment writes the draft's opening comment: what was found where, and what to
 // confirm.
-func (d *drafter) writeComment(b *strings.Builder, opt DraftOptions, confirm int) {
+func (d *drafter) writeComment(b *strings.Builder, opt Options, confirm int) {
 	para := func(text string) { wrapComment(b, "# ", "# ", text) }
 	item := func(text string) { wrapComment(b, "# - ", "#   ", text) }
 	sampled := fmt.Sprintf("its first %d rows", d.rows)

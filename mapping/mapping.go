@@ -1,4 +1,4 @@
-package transform
+package mapping
 
 import (
 	"errors"
@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/values"
 )
@@ -24,8 +24,8 @@ type Mapping struct {
 	Vendor      string // whose export it reads, for listings
 	Export      string // which export, and where in the vendor's console to get it
 	Description string
-	Input       Input
-	Let         []Named // in file order: a value may use those before it
+	Input       readers.Options // how to read the export, unless flags say otherwise
+	Let         []Named         // in file order: a value may use those before it
 	Skip        []SkipRule
 	Fail        []FailRule
 	User        []Named // Torii user field → expression
@@ -38,27 +38,6 @@ type Mapping struct {
 
 	src []string // the file's lines, for positions inside block scalars
 }
-
-// Input holds a mapping's defaults for reading its export. Command-line flags override
-// them. Zero values mean "detect" or "the reader's default".
-type Input struct {
-	Format      string // csv, xlsx, json or ndjson; "" detects it
-	Sheet       string // XLSX: a sheet's name or 1-based position
-	Path        string // JSON: the dotted path of the records' array
-	Delimiter   rune
-	Encoding    string
-	SkipRows    int
-	LazyQuotes  bool
-	Timezone    *time.Location
-	TimezonePos diag.Pos
-	// Footer matches the first value of the lines a report appends after its records
-	// ("Grand Totals (5 records)", "Confidential Information - Do Not Distribute"):
-	// such lines at the end of the export are dropped and counted.
-	Footer *regexp.Regexp
-}
-
-// Formats are the input formats a mapping can name.
-var Formats = []string{"csv", "xlsx", "json", "ndjson"}
 
 // Expr is the source of one expression and where it is in the mapping file.
 type Expr struct {
@@ -122,19 +101,20 @@ type Enum struct {
 
 // Lookup returns the value for word.
 func (e *Enum) Lookup(word string) (string, bool) {
-	v, ok := e.words[foldWord(word)]
+	v, ok := e.words[FoldWord(word)]
 	return v, ok
 }
 
-func foldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// FoldWord is how enum tables compare words: case-insensitively, ignoring surrounding
+// spaces.
+func FoldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // keys are the keys each part of a mapping file may have. mappings/mapping.schema.json
 // says the same for editors; a test keeps the two in step.
 var keys = struct {
-	mapping, input, skip, fail, license, catalog, lookup []string
+	mapping, skip, fail, license, catalog, lookup []string
 }{
 	mapping: []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"},
-	input:   []string{"format", "sheet", "path", "delimiter", "encoding", "skipRows", "lazyQuotes", "timezone", "footer"},
 	skip:    []string{"when", "reason"},
 	fail:    []string{"when", "message"},
 	license: []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"},
@@ -281,7 +261,7 @@ func (d *decoder) mapping(n *yaml.Node) {
 		d.errs = append(d.errs, diag.Errorf(d.pos(n), "user.email is required: Torii identifies users by email"))
 	}
 	for _, l := range d.m.Let {
-		if slices.Contains(reservedNames, l.Name) || isFunc(l.Name) {
+		if slices.Contains(reservedNames, l.Name) {
 			d.errs = append(d.errs, diag.Errorf(l.NamePos, "let: %q is a reserved name", l.Name))
 		}
 	}
@@ -289,7 +269,11 @@ func (d *decoder) mapping(n *yaml.Node) {
 
 // reservedNames cannot be let names: expressions bind them (license only in a licenses
 // rule's status and lastUsedDate).
-var reservedNames = []string{"row", licenseVar, "true", "false", "nil"}
+var reservedNames = []string{"row", LicenseVar, "true", "false", "nil"}
+
+// LicenseVar is the name under which a licenses rule's status and lastUsedDate see the
+// license being granted.
+const LicenseVar = "license"
 
 func (d *decoder) str(v *yaml.Node, what string) string {
 	if v.Kind != yaml.ScalarNode {
@@ -301,61 +285,17 @@ func (d *decoder) str(v *yaml.Node, what string) string {
 
 func (d *decoder) input(n *yaml.Node) { d.inputInto(n, "input", &d.m.Input) }
 
-// inputInto reads an input section, the mapping's or a lookup's, into in.
-func (d *decoder) inputInto(n *yaml.Node, what string, in *Input) {
-	known := keys.input
-	d.fields(n, what, known, func(key string, k, v *yaml.Node) {
-		switch key {
-		case "format":
-			in.Format = d.str(v, what+".format")
-			if !slices.Contains(Formats, in.Format) {
-				d.errorf(v, "%s.format: unknown format %q (want %s)", what, in.Format, strings.Join(Formats, ", "))
-			}
-		case "sheet":
-			in.Sheet = d.str(v, what+".sheet")
-		case "footer":
-			re, err := regexp.Compile(d.str(v, what+".footer"))
-			if err != nil {
-				d.errorf(v, "%s.footer: %v", what, err)
-				return
-			}
-			in.Footer = re
-		case "path":
-			in.Path = d.str(v, what+".path")
-		case "delimiter":
-			s := d.str(v, what+".delimiter")
-			if s == `\t` || s == "tab" {
-				s = "\t"
-			}
-			r := []rune(s)
-			if len(r) != 1 || r[0] == '"' || r[0] == '\r' || r[0] == '\n' {
-				d.errorf(v, "%s.delimiter: want one character such as \",\", \";\", \"|\" or \"\\t\", got %q", what, s)
-				return
-			}
-			in.Delimiter = r[0]
-		case "encoding":
-			in.Encoding = CanonicalEncoding(d.str(v, what+".encoding"))
-			if in.Encoding == "" {
-				d.errorf(v, "%s.encoding: unknown encoding %q (want %s)", what, v.Value, strings.Join(Encodings, ", "))
-			}
-		case "skipRows":
-			n, err := strconv.Atoi(v.Value)
-			if err != nil || n < 0 {
-				d.errorf(v, "%s.skipRows: want a whole number of rows, got %q", what, v.Value)
-			}
-			in.SkipRows = n
-		case "lazyQuotes":
-			b, err := strconv.ParseBool(v.Value)
-			if err != nil {
-				d.errorf(v, "%s.lazyQuotes: want true or false, got %q", what, v.Value)
-			}
-			in.LazyQuotes = b
-		case "timezone":
-			loc, err := time.LoadLocation(d.str(v, what+".timezone"))
-			if err != nil {
-				d.errorf(v, "%s.timezone: unknown time zone %q (want an IANA name such as Europe/Berlin)", what, v.Value)
-			}
-			in.Timezone, in.TimezonePos = loc, d.pos(v)
+// inputInto reads an input section, the mapping's or a lookup's, into in. Its keys are
+// the readers' settings, which the command line's flags override.
+func (d *decoder) inputInto(n *yaml.Node, what string, in *readers.Options) {
+	d.fields(n, what, readers.SettingKeys(), func(key string, k, v *yaml.Node) {
+		s, _ := readers.SettingByKey(key)
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+			d.errorf(v, "%s.%s: want a value, such as %s: %s", what, key, key, s.Type)
+			return
+		}
+		if err := s.Set(in, v.Value); err != nil {
+			d.errorf(v, "%s.%s: %v", what, key, err)
 		}
 	})
 }
@@ -493,7 +433,7 @@ func (d *decoder) enum(n *yaml.Node, what string, allowed []string) *Enum {
 				d.errorf(w, "%s.%s: want a vendor word or a list of them", what, value)
 				continue
 			}
-			f := foldWord(w.Value)
+			f := FoldWord(w.Value)
 			if prev, dup := e.words[f]; dup {
 				d.errorf(w, "%s: %q is listed under both %q and %q (first at %s)", what, w.Value, prev, value, where[f])
 				continue
@@ -606,4 +546,25 @@ func (d *decoder) catalog(n *yaml.Node) {
 		})
 		d.addInfo(strings.TrimSpace(name), info, k)
 	})
+}
+
+// At returns the mapping-file position of the rune at offset in the expression's text.
+func (e Expr) At(offset int) diag.Pos {
+	p := e.Pos
+	if e.line0 == 0 {
+		return p
+	}
+	p.Line, p.Column = e.line0, e.col0
+	for i, r := range []rune(e.Src) {
+		if i == offset {
+			break
+		}
+		if r == '\n' {
+			p.Line++
+			p.Column = e.col0
+			continue
+		}
+		p.Column++
+	}
+	return p
 }

@@ -10,6 +10,7 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -112,4 +113,36 @@ func (l ErrorList) Err() error {
 		return nil
 	}
 	return l
+}
+
+// usage marks a mistake in how the tool was called.
+type usage struct{ err error }
+
+func (e *usage) Error() string { return e.err.Error() }
+func (e *usage) Unwrap() error { return e.err }
+
+// Usage marks err as a mistake in how the tool was called (a flag, an argument, a file
+// named for the wrong role) rather than in the data: the command line exits 2 for it.
+func Usage(err error) error { return &usage{err} }
+
+// IsUsage reports whether err, or an error in its chain, was marked with Usage.
+func IsUsage(err error) bool {
+	var u *usage
+	return errors.As(err, &u)
+}
+
+// FileError words an error opening or reading a file the user named: "PATH: no such
+// file", without Go's "open" prefix.
+func FileError(path string, err error) error {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: no such file", path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("%s: permission denied", path)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", path, pe.Err)
+	}
+	return err
 }

@@ -38,7 +38,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/torii-transform/torii-transform/readers"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -112,7 +112,7 @@ func main() {
 		}
 		fmt.Printf("%-14s %9d rows  %s\n", g.file, g.rows, size(fileSize(path(g.file))))
 	}
-	for name, text := range map[string]string{"mapping.yaml": mapping, "users.mlr": millerProgram, "users.jq": jqProgram} {
+	for name, text := range map[string]string{"mapping.yaml": benchMapping, "users.mlr": millerProgram, "users.jq": jqProgram} {
 		if err := os.WriteFile(path(name), []byte(text), 0o644); err != nil {
 			log.Fatal(err)
 		}
@@ -441,16 +441,7 @@ func profile(mappingPath, exportPath, out string) error {
 		return err
 	}
 	defer fh.Close()
-	src, err := readers.Open(fh, exportPath, readers.Options{})
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	p, err := transform.Compile(m, src.Header, transform.CompileOptions{})
-	if err != nil {
-		return err
-	}
-	res, err := p.Run(src, transform.Options{})
+	res, _, err := transform.Convert(transform.Job{Mapping: m, Export: fh, Name: exportPath})
 	if err != nil {
 		return err
 	}

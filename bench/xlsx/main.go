@@ -21,11 +21,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
-const mapping = `version: 1
+const benchMapping = `version: 1
 statuses:
   active: ["true"]
   deleted: ["false"]
@@ -179,7 +180,7 @@ func bare(path string) error {
 
 // convert does what torii-transform convert does: read, map, merge, write.
 func convert(path string) error {
-	m, err := mapping.Load("bench.yaml", []byte(mapping))
+	m, err := mapping.Load("bench.yaml", []byte(benchMapping))
 	if err != nil {
 		return err
 	}
@@ -188,16 +189,7 @@ func convert(path string) error {
 		return err
 	}
 	defer fh.Close()
-	src, err := readers.Open(fh, path, readers.Options{})
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	p, err := transform.Compile(m, src.Header, transform.CompileOptions{})
-	if err != nil {
-		return err
-	}
-	res, err := p.Run(src, transform.Options{})
+	res, _, err := transform.Convert(transform.Job{Mapping: m, Export: fh, Name: path})
 	if err != nil {
 		return err
 	}

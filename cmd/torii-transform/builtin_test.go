@@ -28,7 +28,7 @@ func TestBuiltinMappings(t *testing.T) {
 			if !strings.Contains(stderr.String(), "ok   ") {
 				t.Errorf("no test case ran:\n%s", stderr.String())
 			}
-			m, err := loadMapping(name)
+			m, err := mappings.Open(name)
 			if err != nil {
 				t.Fatal(err)
 			}

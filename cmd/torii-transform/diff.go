@@ -124,7 +124,7 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 	if f.maxErrors < 1 {
 		return nil, usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}
 	}
-	res, in, err := c.runMapping(cmd, f, inputName, onError)
+	res, in, err := c.runMapping(f, inputName, onError)
 	if res != nil {
 		c.printRowErrors(res, f.maxErrors)
 		for _, w := range res.Warnings {
@@ -132,7 +132,7 @@ func (c *cli) convertForDiff(cmd *cobra.Command, f *convertFlags, inputName stri
 		}
 	}
 	if errors.Is(err, transform.ErrRejected) {
-		return nil, fmt.Errorf("%s: %s", in.name, rejectedRows(res.Stats))
+		return nil, fmt.Errorf("%s: %s", in.Name, rejectedRows(res.Stats))
 	}
 	if err != nil {
 		return nil, err

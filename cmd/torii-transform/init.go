@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/mapping/draft"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
-	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/writers"
 )
 
@@ -60,15 +60,14 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 	if f.sample < 1 {
 		return usageError{fmt.Errorf("--sample: want at least 1 row, got %d", f.sample)}
 	}
-	if len(f.input.inputs) > 0 {
+	if len(f.input.lookups) > 0 {
 		return usageError{fmt.Errorf("--input: init drafts from one export; lookups are added by hand (see docs/mapping.md)")}
 	}
-	override, err := f.input.overrides(cmd)
-	if err != nil {
+	if _, err := f.input.check(); err != nil {
 		return err
 	}
-	opt := override(transform.Input{})
-	opt.findFooter = true
+	opt := f.input.options(readers.Options{})
+	opt.FindFooter = true
 	src, closeSrc, err := c.openExport(name, opt)
 	if err != nil {
 		return err
@@ -100,18 +99,18 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 	if end {
 		footer = draft.FooterPattern(src.Footer())
 	}
-	in := transform.Input{
-		Format:     string(src.Format),
+	in := readers.Options{
+		Format:     src.Format,
 		Sheet:      src.Sheet,
 		Path:       src.Path,
 		Delimiter:  src.Delimiter,
 		Encoding:   src.Encoding,
-		SkipRows:   max(opt.csv.SkipRows, opt.xlsx.SkipRows),
-		LazyQuotes: opt.csv.LazyQuotes,
-		Timezone:   opt.timezone,
+		SkipRows:   opt.SkipRows,
+		LazyQuotes: opt.LazyQuotes,
+		Timezone:   opt.Timezone,
 		Footer:     footer,
 	}
-	draft, err := draft.Mapping(src.Header, sample, draft.Options{
+	text, err := draft.Mapping(src.Header, sample, draft.Options{
 		Name:   draftName(name),
 		Source: displayName(name),
 		Input:  in,
@@ -121,7 +120,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		return err
 	}
 	write := func(w io.Writer) error {
-		_, err := w.Write(draft)
+		_, err := w.Write(text)
 		return err
 	}
 	if f.output == "" {
@@ -136,7 +135,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		to, mapping = f.output, f.output
 	}
 	fmt.Fprintf(c.stderr, "%s: drafted a mapping from %d rows to %s; %d lines to confirm (marked CONFIRM)\n",
-		displayName(name), len(sample), to, strings.Count(string(draft), "# CONFIRM"))
+		displayName(name), len(sample), to, strings.Count(string(text), "# CONFIRM"))
 	fmt.Fprintf(c.stderr, "hint: check the draft with torii-transform convert -m %s %s\n", mapping, name)
 	return nil
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
-	"github.com/torii-transform/torii-transform/transform"
 )
 
 type inspectFlags struct {
@@ -59,19 +59,18 @@ func (c *cli) inspect(cmd *cobra.Command, f *inspectFlags, name string) error {
 		}
 		limit = n
 	}
-	override, err := f.input.overrides(cmd)
-	if err != nil {
+	if _, err := f.input.check(); err != nil {
 		return err
 	}
-	var defaults transform.Input
+	var defaults readers.Options
 	if f.mapping != "" {
-		m, err := loadMapping(f.mapping)
+		m, err := mappings.Open(f.mapping)
 		if m == nil {
 			return err
 		}
 		defaults = m.Input
 	}
-	opt := override(defaults)
+	opt := f.input.options(defaults)
 	src, closeSrc, err := c.openExport(name, opt)
 	if err != nil {
 		return err
@@ -82,7 +81,7 @@ func (c *cli) inspect(cmd *cobra.Command, f *inspectFlags, name string) error {
 	defer w.Flush()
 	how := "from the content"
 	switch {
-	case opt.format != "":
+	case opt.Format != "":
 		how = "as given"
 	case readers.FormatOf(displayName(name)) != "":
 		how = "from the extension"

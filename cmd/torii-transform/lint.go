@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/record"
 	"github.com/torii-transform/torii-transform/transform"
 )
@@ -24,13 +25,13 @@ when any mapping has a problem.`,
   torii-transform lint --export export.csv mapping.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			override, err := in.overrides(cmd)
+			lookups, err := in.check()
 			if err != nil {
 				return err
 			}
 			failed := 0
 			for _, name := range args {
-				if err := c.lint(name, export, override); err != nil {
+				if err := c.lint(name, export, &in, lookups); err != nil {
 					c.printError(err)
 					failed++
 					continue
@@ -48,14 +49,14 @@ when any mapping has a problem.`,
 	return cmd
 }
 
-func (c *cli) lint(name, export string, override func(transform.Input) readOptions) error {
-	m, loadErr := loadMapping(name)
+func (c *cli) lint(name, export string, in *inputFlags, lookups map[string]string) error {
+	m, loadErr := mappings.Open(name)
 	if m == nil {
 		return loadErr
 	}
 	var h *record.Header
 	var tables map[string]*transform.Table
-	opt := override(m.Input)
+	opt := in.options(m.Input)
 	if export != "" {
 		src, closeSrc, err := c.openExport(export, opt)
 		if err != nil {
@@ -63,13 +64,10 @@ func (c *cli) lint(name, export string, override func(transform.Input) readOptio
 		}
 		defer closeSrc()
 		h = src.Header
-		if tables, err = readTables(m, opt); err != nil {
+		if tables, err = transform.ReadTables(m, lookups); err != nil {
 			return err
 		}
 	}
-	_, err := transform.Compile(m, h, transform.CompileOptions{Timezone: opt.timezone, Tables: tables})
-	if loadErr != nil || err != nil {
-		return mappingErrors(loadErr, err)
-	}
-	return nil
+	_, err := transform.Compile(m, h, transform.CompileOptions{Timezone: opt.Timezone, Tables: tables})
+	return transform.MappingErrors(loadErr, err)
 }

@@ -77,7 +77,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	c.printError(err)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) || diag.IsUsage(err) || isCobraUsage(err) {
 		fmt.Fprintf(stderr, "hint: see 'torii-transform %s --help'\n", commandName(root, args))
 		return exitUsage
 	}

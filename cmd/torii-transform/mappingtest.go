@@ -15,6 +15,7 @@ import (
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
+	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -78,7 +79,7 @@ any case fails.`,
 
 // testMapping runs one mapping's cases and returns how many failed.
 func (c *cli) testMapping(name string) (int, error) {
-	m, loadErr := loadMapping(name)
+	m, loadErr := mappings.Open(name)
 	if m == nil {
 		return 0, loadErr
 	}
@@ -126,8 +127,8 @@ func indent(s string) string {
 // testsOf returns where a mapping's test file is: beside a mapping file, or among the
 // built-in mappings.
 func testsOf(name string) (fs.FS, string, error) {
-	if builtin, ok := builtinName(name); ok {
-		return builtinFS(), builtin + "_test.yaml", nil
+	if mappings.IsBuiltin(name) {
+		return mappings.FS(), name + "_test.yaml", nil
 	}
 	dir, file := filepath.Split(name)
 	if dir == "" {
@@ -156,7 +157,7 @@ func (c *cli) runTest(m *mapping.Mapping, loadErr error, fsys fs.FS, dir string,
 	if t.OnError == "skip" {
 		run.OnError = transform.Skip
 	}
-	res, _, err := convertReader(m, loadErr, bytes.NewReader(src), inputName, readOptionsOf(m.Input), run)
+	res, _, err := transform.Convert(transform.Job{Mapping: m, MappingErr: loadErr, Export: bytes.NewReader(src), Name: inputName, Run: run})
 	var got []string
 	if res != nil {
 		for _, e := range res.Errors {

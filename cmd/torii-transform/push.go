@@ -53,7 +53,7 @@ func (c *cli) client(f *apiFlags) (*writers.Client, error) {
 	if f.keyFile != "" {
 		b, err := os.ReadFile(f.keyFile)
 		if err != nil {
-			return nil, fileError(f.keyFile, err)
+			return nil, diag.FileError(f.keyFile, err)
 		}
 		key = strings.TrimSpace(string(b))
 		if key == "" {
@@ -264,12 +264,12 @@ func (c *cli) pushData(cmd *cobra.Command, f *pushFlags, inputName string) ([]by
 	if err != nil {
 		return nil, err
 	}
-	res, in, err := c.runMapping(cmd, &f.convert, inputName, onError)
+	res, in, err := c.runMapping(&f.convert, inputName, onError)
 	if res != nil {
 		c.printRowErrors(res, f.convert.maxErrors)
 	}
 	if errors.Is(err, transform.ErrRejected) {
-		return nil, fmt.Errorf("%s: %s; nothing was pushed", in.name, rejectedRows(res.Stats))
+		return nil, fmt.Errorf("%s: %s; nothing was pushed", in.Name, rejectedRows(res.Stats))
 	}
 	if err != nil {
 		return nil, err

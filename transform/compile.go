@@ -17,7 +17,6 @@ import (
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/record"
-	"github.com/torii-transform/torii-transform/values"
 )
 
 // Program is a mapping compiled against the header of one input, ready to evaluate its
@@ -128,9 +127,14 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 	}
 	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: map[string]any{"row": row}}
 	c.tables = opt.Tables
-	fnOpts, fns := functions(m, loc, opt.Tables)
+	fnOpts, fns := bindHelpers(&binding{m: m, loc: loc, tables: opt.Tables})
 	c.opts, c.fns = append(c.opts, fnOpts...), fns
 	p := &Program{Mapping: m, Header: h, columns: c.columns}
+	for _, l := range m.Let {
+		if helperNamed(l.Name) != nil {
+			c.errs = append(c.errs, diag.Errorf(l.NamePos, "let: %q is a reserved name", l.Name))
+		}
+	}
 
 	for _, l := range m.Let {
 		ce := c.compile("let."+l.Name, l.Expr, nil)
@@ -290,11 +294,7 @@ func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *
 	return ce
 }
 
-// fastHelpers are the helpers whose calls on one column the evaluator makes itself: they
-// take the value first and constant text after it.
-var fastHelpers = []string{"email", "status", "licenseStatus", "date", "cents", "list"}
-
-// fastCall sets ce.call when n is one of fastHelpers called on row.x and constant text.
+// fastCall sets ce.call when n calls a fast helper on row.x and constant text.
 func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 	var name string
 	var args []ast.Node
@@ -310,7 +310,7 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 	default:
 		return
 	}
-	if !slices.Contains(fastHelpers, name) || c.fns[name] == nil || len(args) == 0 || !c.isColumn(args[0]) || ce.column < 0 {
+	if h := helperNamed(name); h == nil || !h.fast || len(args) == 0 || !c.isColumn(args[0]) || ce.column < 0 {
 		return
 	}
 	consts := make([]any, 0, len(args)-1)
@@ -437,15 +437,6 @@ func (c *compiler) checkLookupColumn(ce *compiled, call *ast.CallNode, n *ast.Me
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 type visitor func(ast.Node)
 
 func (v visitor) Visit(n *ast.Node) { v(*n) }
@@ -464,77 +455,9 @@ func (c *compiler) columnHint(name string) string {
 	return ""
 }
 
+// checkCall runs the check of the helper called fn, if it is one.
 func (c *compiler) checkCall(ce *compiled, fn string, n ast.Node, args []ast.Node) {
-	constArg := func(i int) (string, ast.Node, bool) {
-		if i >= len(args) {
-			return "", nil, false
-		}
-		s, ok := args[i].(*ast.StringNode)
-		if !ok {
-			return "", args[i], false
-		}
-		return s.Value, s, true
-	}
-	at := func(node ast.Node) int {
-		if node == nil {
-			return n.Location().From
-		}
-		// A member's location is its property's; point at the start of row.x instead.
-		for {
-			m, ok := node.(*ast.MemberNode)
-			if !ok {
-				break
-			}
-			node = m.Node
-		}
-		return node.Location().From
-	}
-	switch fn {
-	case "status":
-		if c.m.Statuses == nil {
-			c.errorAt(ce.expr, at(nil), ce.field, "status() needs a statuses table in the mapping")
-		}
-	case "licenseStatus":
-		if c.m.LicStatuses == nil {
-			c.errorAt(ce.expr, at(nil), ce.field, "licenseStatus() needs a licenseStatuses table in the mapping")
-		}
-	case "lookup":
-		name, node, ok := constArg(0)
-		if !ok {
-			c.errorAt(ce.expr, at(node), ce.field, "lookup() takes the table's name as text first: lookup(\"analytics\", row.id)")
-			return
-		}
-		if _, ok := c.m.Lookups[name]; !ok {
-			c.errorAt(ce.expr, at(node), ce.field, "no lookup %q under lookups in the mapping%s", name, diag.DidYouMean(name, sortedKeys(c.m.Lookups)))
-		}
-	case "enum":
-		name, node, ok := constArg(0)
-		if !ok {
-			c.errorAt(ce.expr, at(node), ce.field, "enum() takes the table's name as text first: enum(\"roles\", row.role)")
-			return
-		}
-		if _, ok := c.m.Enums[name]; !ok {
-			c.errorAt(ce.expr, at(node), ce.field, "no enum %q under enums in the mapping", name)
-		}
-	case "date":
-		for i := 1; i < len(args); i++ {
-			layout, node, ok := constArg(i)
-			if !ok {
-				continue
-			}
-			if err := values.CheckLayout(layout); err != nil {
-				c.errorAt(ce.expr, at(node), ce.field, "%v", err)
-			}
-		}
-	case "cents":
-		for i := 1; i < len(args) && i < 3; i++ {
-			sep, node, ok := constArg(i)
-			if ok && !slices.Contains(separators, sep) {
-				c.errorAt(ce.expr, at(node), ce.field, "cents(): separator %q is not one of %s", sep, diag.QuoteAll(separators))
-			}
-		}
+	if h := helperNamed(fn); h != nil && h.check != nil {
+		h.check(c, &callSite{c: c, ce: ce, node: n, args: args})
 	}
 }
-
-// separators are what cents() accepts as decimal and grouping separators.
-var separators = []string{".", ",", " ", "'"}

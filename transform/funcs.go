@@ -4,96 +4,239 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/values"
 )
 
-// funcNames are the helpers mappings can call, besides expr's own builtins.
-var funcNames = []string{"email", "cents", "date", "status", "licenseStatus", "enum", "list", "lookup"}
+// helper is one function that a mapping's expressions can call, besides expr's own
+// builtins. Adding a helper is adding an entry to helpers: its signatures, its Go
+// function, whether the evaluator may call it itself, and what to check when a mapping
+// compiles.
+type helper struct {
+	name string
+	// types are its signatures, as expr.Function takes them.
+	types []any
+	// bind returns the function for one compiled mapping: its tables, its time zone and
+	// the lookup tables read for it.
+	bind func(b *binding) func(args ...any) (any, error)
+	// fast lets the evaluator call it without expr's VM when its first argument is one
+	// column of a tabular input and the others are constant text.
+	fast bool
+	// check looks at a call when the mapping compiles, such as at its constant arguments.
+	check func(c *compiler, call *callSite)
+}
 
-func isFunc(name string) bool { return slices.Contains(funcNames, name) }
+// binding is what a helper's function may use of the mapping being compiled.
+type binding struct {
+	m      *mapping.Mapping
+	loc    *time.Location // the time zone in which dates are taken
+	tables map[string]*Table
+}
 
-// functions returns the helpers bound to m's tables, to the lookup tables read from
-// other inputs and to loc, the time zone in which dates are taken.
-func functions(m *mapping.Mapping, loc *time.Location, tables map[string]*Table) ([]expr.Option, map[string]func(...any) (any, error)) {
-	fns := map[string]func(...any) (any, error){}
-	function := func(name string, fn func(...any) (any, error), types ...any) expr.Option {
-		fns[name] = fn
-		return expr.Function(name, fn, types...)
-	}
-	enumFunc := func(e *mapping.Enum, what string) func(...any) (any, error) {
-		return func(args ...any) (any, error) {
-			return lookupEnum(e, what, args[0])
+// helpers are every helper mappings can call.
+var helpers = []helper{
+	{name: "email", fast: true, types: []any{new(func(any) string)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				s, err := text(args[0])
+				if err != nil {
+					return nil, err
+				}
+				return values.NormalizeEmail(s)
+			}
+		}},
+
+	{name: "cents", fast: true, types: []any{new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				var dec, group rune
+				if len(args) > 1 {
+					dec = firstRune(args[1].(string))
+				}
+				if len(args) > 2 {
+					group = firstRune(args[2].(string))
+				}
+				v, err := values.Cents(args[0], dec, group)
+				if errors.Is(err, values.ErrAmbiguous) {
+					err = diag.WithHint(err, `say which separator is decimal: cents(x, ".") or cents(x, ",")`)
+				}
+				return v, err
+			}
+		},
+		check: func(c *compiler, call *callSite) {
+			for i := 1; i < len(call.args) && i < 3; i++ {
+				if sep, node, ok := call.constArg(i); ok && !slices.Contains(separators, sep) {
+					call.errorf(node, "cents(): separator %q is not one of %s", sep, diag.QuoteAll(separators))
+				}
+			}
+		}},
+
+	{name: "date", fast: true, types: []any{new(func(any, ...string) any)},
+		bind: func(b *binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				var layouts []string
+				for _, a := range args[1:] {
+					layouts = append(layouts, a.(string))
+				}
+				return values.Date(args[0], layouts, b.loc)
+			}
+		},
+		check: func(c *compiler, call *callSite) {
+			for i := 1; i < len(call.args); i++ {
+				if layout, node, ok := call.constArg(i); ok {
+					if err := values.CheckLayout(layout); err != nil {
+						call.errorf(node, "%v", err)
+					}
+				}
+			}
+		}},
+
+	{name: "status", fast: true, types: []any{new(func(any) string)},
+		bind: func(b *binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) { return lookupEnum(b.m.Statuses, "status", args[0]) }
+		},
+		check: func(c *compiler, call *callSite) {
+			if c.m.Statuses == nil {
+				call.errorf(nil, "status() needs a statuses table in the mapping")
+			}
+		}},
+
+	{name: "licenseStatus", fast: true, types: []any{new(func(any) string)},
+		bind: func(b *binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) { return lookupEnum(b.m.LicStatuses, "license status", args[0]) }
+		},
+		check: func(c *compiler, call *callSite) {
+			if c.m.LicStatuses == nil {
+				call.errorf(nil, "licenseStatus() needs a licenseStatuses table in the mapping")
+			}
+		}},
+
+	{name: "enum", types: []any{new(func(string, any) string)},
+		bind: func(b *binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				name := args[0].(string)
+				return lookupEnum(b.m.Enums[name], name, args[1])
+			}
+		},
+		check: func(c *compiler, call *callSite) {
+			name, node, ok := call.constArg(0)
+			if !ok {
+				call.errorf(node, "enum() takes the table's name as text first: enum(\"roles\", row.role)")
+				return
+			}
+			if _, ok := c.m.Enums[name]; !ok {
+				call.errorf(node, "no enum %q under enums in the mapping", name)
+			}
+		}},
+
+	// lookup(name, key) gives the row of a lookup table whose key column holds key, as a
+	// map from column to value; nil when there is none and the lookup says onMissing:
+	// empty.
+	{name: "lookup", types: []any{new(func(string, any) map[string]any)},
+		bind: func(b *binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				name := args[0].(string)
+				t := b.tables[name]
+				if t == nil {
+					return nil, fmt.Errorf("lookup %q: no table was read for it", name)
+				}
+				return t.get(args[1])
+			}
+		},
+		check: func(c *compiler, call *callSite) {
+			name, node, ok := call.constArg(0)
+			if !ok {
+				call.errorf(node, "lookup() takes the table's name as text first: lookup(\"analytics\", row.id)")
+				return
+			}
+			if _, ok := c.m.Lookups[name]; !ok {
+				call.errorf(node, "no lookup %q under lookups in the mapping%s", name, diag.DidYouMean(name, slices.Sorted(maps.Keys(c.m.Lookups))))
+			}
+		}},
+
+	{name: "list", fast: true, types: []any{new(func(any, ...string) []string)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) {
+				var seps []string
+				for _, a := range args[1:] {
+					seps = append(seps, a.(string))
+				}
+				return List(args[0], seps...)
+			}
+		}},
+}
+
+// separators are what cents() accepts as decimal and grouping separators.
+var separators = []string{".", ",", " ", "'"}
+
+// helperNamed returns the helper called name, or nil.
+func helperNamed(name string) *helper {
+	for i := range helpers {
+		if helpers[i].name == name {
+			return &helpers[i]
 		}
 	}
-	opts := []expr.Option{
-		function("email", func(args ...any) (any, error) {
-			s, err := text(args[0])
-			if err != nil {
-				return nil, err
-			}
-			return values.NormalizeEmail(s)
-		}, new(func(any) string)),
+	return nil
+}
 
-		function("cents", func(args ...any) (any, error) {
-			var dec, group rune
-			if len(args) > 1 {
-				dec = firstRune(args[1].(string))
-			}
-			if len(args) > 2 {
-				group = firstRune(args[2].(string))
-			}
-			v, err := values.Cents(args[0], dec, group)
-			if errors.Is(err, values.ErrAmbiguous) {
-				err = &diag.Hint{Err: err, Text: `say which separator is decimal: cents(x, ".") or cents(x, ",")`}
-			}
-			return v, err
-		}, new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)),
-
-		function("date", func(args ...any) (any, error) {
-			var layouts []string
-			for _, a := range args[1:] {
-				layouts = append(layouts, a.(string))
-			}
-			return values.Date(args[0], layouts, loc)
-		}, new(func(any, ...string) any)),
-
-		function("status", enumFunc(m.Statuses, "status"), new(func(any) string)),
-		function("licenseStatus", enumFunc(m.LicStatuses, "license status"), new(func(any) string)),
-		function("enum", func(args ...any) (any, error) {
-			name := args[0].(string)
-			return lookupEnum(m.Enums[name], name, args[1])
-		}, new(func(string, any) string)),
-
-		// lookup(name, key) gives the row of a lookup table whose key column holds key,
-		// as a map from column to value; nil when there is none and the lookup says
-		// onMissing: empty.
-		function("lookup", func(args ...any) (any, error) {
-			name := args[0].(string)
-			t := tables[name]
-			if t == nil {
-				return nil, fmt.Errorf("lookup %q: no table was read for it", name)
-			}
-			return t.get(args[1])
-		}, new(func(string, any) map[string]any)),
-
-		function("list", func(args ...any) (any, error) {
-			var seps []string
-			for _, a := range args[1:] {
-				seps = append(seps, a.(string))
-			}
-			return List(args[0], seps...)
-		}, new(func(any, ...string) []string)),
+// bindHelpers returns the helpers bound to b, as expr options and as functions by name.
+func bindHelpers(b *binding) ([]expr.Option, map[string]func(...any) (any, error)) {
+	opts := make([]expr.Option, 0, len(helpers))
+	fns := make(map[string]func(...any) (any, error), len(helpers))
+	for _, h := range helpers {
+		fn := h.bind(b)
+		fns[h.name] = fn
+		opts = append(opts, expr.Function(h.name, fn, h.types...))
 	}
 	return opts, fns
+}
+
+// callSite is a call of a helper in an expression being compiled, for its check.
+type callSite struct {
+	c    *compiler
+	ce   *compiled
+	node ast.Node
+	args []ast.Node
+}
+
+// constArg returns argument i when it is constant text, else the argument's node (nil
+// when there is no such argument) and false.
+func (s *callSite) constArg(i int) (string, ast.Node, bool) {
+	if i >= len(s.args) {
+		return "", nil, false
+	}
+	str, ok := s.args[i].(*ast.StringNode)
+	if !ok {
+		return "", s.args[i], false
+	}
+	return str.Value, str, true
+}
+
+// errorf reports a problem at node, or at the call when node is nil.
+func (s *callSite) errorf(node ast.Node, format string, args ...any) {
+	at := s.node.Location().From
+	if node != nil {
+		// A member's location is its property's; point at the start of row.x instead.
+		for {
+			m, ok := node.(*ast.MemberNode)
+			if !ok {
+				break
+			}
+			node = m.Node
+		}
+		at = node.Location().From
+	}
+	s.c.errorAt(s.ce.expr, at, s.ce.field, format, args...)
 }
 
 func firstRune(s string) rune {

@@ -508,3 +508,18 @@ licenses:
 		}
 	}
 }
+
+// TestLetHelperName keeps let names from hiding the helpers of the registry.
+func TestLetHelperName(t *testing.T) {
+	for _, h := range helpers {
+		src := "version: 1\nlet:\n  " + h.name + ": row.email\nuser:\n  email: row.email\n"
+		m, err := mapping.Load("m.yaml", []byte(src))
+		if err == nil {
+			_, err = Compile(m, newRows("email").h, CompileOptions{})
+		}
+		want := `m.yaml:3:3: let: "` + h.name + `" is a reserved name`
+		if err == nil || err.Error() != want {
+			t.Errorf("let %s: err = %v, want %s", h.name, err, want)
+		}
+	}
+}

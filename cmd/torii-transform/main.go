@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -31,10 +30,6 @@ func main() {
 	stop()
 	os.Exit(code)
 }
-
-// version is set at build time with -ldflags "-X main.version=..."; otherwise the module
-// version from the build info is used.
-var version = ""
 
 // cli holds what is process-wide, so that tests run commands in-process.
 type cli struct {
@@ -139,28 +134,6 @@ func (c *cli) printError(err error) {
 
 func (c *cli) warnf(format string, args ...any) {
 	fmt.Fprintf(c.stderr, "torii-transform: warning: "+format+"\n", args...)
-}
-
-func (c *cli) versionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(c.stdout, "torii-transform %s\n", buildVersion())
-			return nil
-		},
-	}
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 // noArgs and maxArgs wrap cobra's argument checks so that their errors count as usage

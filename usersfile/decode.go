@@ -203,7 +203,7 @@ func (c *checker) decodeInt(dst **int64) {
 
 // syntaxError returns a positioned error when data is not one JSON value, and nil when it is.
 func syntaxError(data []byte) error {
-	if json.Valid(data) {
+	if validJSON(data) {
 		return nil
 	}
 	// Unmarshal checks the syntax of all of data before it decodes anything, so the target

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"regexp"
 	"slices"
 	"strconv"
@@ -44,12 +45,25 @@ func (v Violation) String() string {
 //
 // Numbers are checked from their literal text, so wholeness is exact at any size.
 func Validate(data []byte) ([]Violation, error) {
+	_, vs, err := Check(data)
+	return vs, err
+}
+
+// Counts are how many users and licenses a users file holds.
+type Counts struct {
+	Users, Licenses int
+}
+
+// Check validates data as Validate does, and counts its users and licenses, without
+// decoding it: for a file that is only checked, it takes a fraction of the time and
+// memory that Decode would.
+func Check(data []byte) (Counts, []Violation, error) {
 	if err := syntaxError(data); err != nil {
-		return nil, err
+		return Counts{}, nil, err
 	}
 	c := newChecker(data)
 	c.document()
-	return c.violations(), nil
+	return c.counts, c.violations(), nil
 }
 
 // Validate checks f against the same rules as the package-level Validate, by encoding it.
@@ -94,10 +108,13 @@ type finding struct {
 	fatal bool
 }
 
-type emailRef struct {
-	index int    // of the first user or license user with the email
-	email string // as written there
-	valid bool   // shaped like an email
+// written returns the string at pos as the file writes it, for messages.
+func (c *checker) written(pos int) string {
+	save := c.pos
+	c.pos = pos
+	s := c.str()
+	c.pos = save
+	return s
 }
 
 // pendingEmail is a license user's email that appeared before the users array.
@@ -115,12 +132,13 @@ type checker struct {
 	depth int
 	found []finding
 
-	userEmails    map[string]emailRef // by lowercased email
-	haveUsers     bool                // the users array has been walked
+	counts        Counts
+	userEmails    emailSet // sorted once the users array has been walked
+	haveUsers     bool     // the users array has been walked
 	pending       []pendingEmail
 	licenseNames  map[string]int
-	license       int                 // index of the license being walked
-	licenseEmails map[string]emailRef // of the license being walked, by lowercased email
+	license       int      // index of the license being walked
+	licenseEmails emailSet // of the license being walked
 }
 
 // step is one element of a path: a field name, or an array index when name is "".
@@ -130,11 +148,12 @@ type step struct {
 }
 
 func newChecker(data []byte) *checker {
+	seeds := &[2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	return &checker{
 		data:          data,
-		userEmails:    make(map[string]emailRef),
+		userEmails:    newEmailSet(seeds),
 		licenseNames:  make(map[string]int),
-		licenseEmails: make(map[string]emailRef),
+		licenseEmails: newEmailSet(seeds),
 	}
 }
 
@@ -245,7 +264,7 @@ func (c *checker) document() {
 	c.missing(start, seen, fileFields, "users")
 	if c.haveUsers {
 		for _, p := range c.pending {
-			if _, ok := c.userEmails[p.lower]; !ok {
+			if !c.userEmails.has(p.lower) {
 				c.found = append(c.found, finding{pos: p.pos, path: p.path, msg: "not in users"})
 			}
 		}
@@ -263,18 +282,28 @@ func (c *checker) users() {
 		c.wrongType("an array")
 		return
 	}
-	start, n, valid := c.pos, 0, 0
+	start := c.pos
+	var bad []bool // users with a violation
 	c.array(func(i int) {
 		before := len(c.found)
 		c.pushIndex(i)
 		c.user(i)
 		c.pop()
-		if len(c.found) == before {
+		bad = append(bad, len(c.found) > before)
+	})
+	c.userEmails.repeats(c, func(e, first emailEntry) {
+		c.found = append(c.found, finding{pos: e.pos, path: fmt.Sprintf("users[%d].email", e.index),
+			msg: fmt.Sprintf("duplicate of users[%d].email %q", first.index, c.written(first.pos))})
+		bad[e.index] = true
+	})
+	n, valid := len(bad), 0
+	for _, b := range bad {
+		if !b {
 			valid++
 		}
-		n++
-	})
+	}
 	c.haveUsers = true
+	c.counts.Users = n
 	switch {
 	case n == 0:
 		c.report(start, false, "want at least one user")
@@ -307,40 +336,32 @@ func (c *checker) user(i int) {
 }
 
 func (c *checker) userEmail(i int) {
-	pos := c.pos
-	s, isString, valid := c.email()
+	s, pos, isString, valid := c.email()
 	if !isString || s == "" {
 		return
 	}
-	lower := strings.ToLower(s)
-	first, seen := c.userEmails[lower]
-	if valid && seen && first.valid {
-		c.report(pos, false, "duplicate of users[%d].email %q", first.index, first.email)
-		return
-	}
-	if !seen || valid && !first.valid {
-		c.userEmails[lower] = emailRef{index: i, email: s, valid: valid}
-	}
+	c.userEmails.add(strings.ToLower(s), pos, i, valid)
 }
 
-// email checks the required email at c.pos and consumes it. It reports whether the value was
-// a string and whether it is shaped like an email.
-func (c *checker) email() (s string, isString, valid bool) {
+// email checks the required email at c.pos and consumes it. It returns the email, which
+// may alias data (see view), and where it is, and reports whether the value was a string
+// and whether it is shaped like an email.
+func (c *checker) email() (s string, pos int, isString, valid bool) {
 	if c.next() != '"' {
 		c.wrongType("a string")
-		return "", false, false
+		return "", 0, false, false
 	}
-	pos := c.pos
-	s = c.str()
+	pos = c.pos
+	s = c.view()
 	switch {
 	case s == "":
 		c.report(pos, false, "want an email address, got an empty string")
 	case !ValidEmail(s):
 		c.report(pos, false, "not an email address: %q", s)
 	default:
-		return s, true, true
+		return s, pos, true, true
 	}
-	return s, true, false
+	return s, pos, true, false
 }
 
 // ValidEmail reports whether s has one @, a non-empty local part, a domain of at least
@@ -507,6 +528,7 @@ func (c *checker) licenses() {
 		c.license = i
 		c.licenseObject(i)
 		c.pop()
+		c.counts.Licenses++
 	})
 }
 
@@ -516,7 +538,6 @@ func (c *checker) licenseObject(i int) {
 		return
 	}
 	start := c.pos
-	clear(c.licenseEmails)
 	seen := c.members(licenseFields, func(f int) {
 		switch licenseFields[f] {
 		case "name":
@@ -631,10 +652,33 @@ func (c *checker) licenseUsers() {
 	if !c.optionalArray() {
 		return
 	}
+	c.licenseEmails.reset()
 	c.array(func(j int) {
 		c.pushIndex(j)
 		c.licenseUser(j)
 		c.pop()
+	})
+	set := &c.licenseEmails
+	repeated := make(map[int32]bool)
+	set.repeats(c, func(e, first emailEntry) {
+		c.found = append(c.found, finding{pos: e.pos, path: fmt.Sprintf("licenses[%d].users[%d].email", c.license, e.index),
+			msg: fmt.Sprintf("duplicate of licenses[%d].users[%d].email %q", c.license, first.index, c.written(first.pos))})
+		repeated[e.index] = true
+	})
+	path := func(e emailEntry) string { return fmt.Sprintf("licenses[%d].users[%d].email", c.license, e.index) }
+	if !c.haveUsers {
+		// The users come later in the file: look for these once they are walked.
+		for _, e := range set.entries {
+			if !repeated[e.index] {
+				c.pending = append(c.pending, pendingEmail{pos: e.pos, path: path(e), lower: c.lowerAt(e.pos)})
+			}
+		}
+		return
+	}
+	set.missing(&c.userEmails, func(e emailEntry) {
+		if !repeated[e.index] {
+			c.found = append(c.found, finding{pos: e.pos, path: path(e), msg: "not in users"})
+		}
 	})
 }
 
@@ -658,22 +702,9 @@ func (c *checker) licenseUser(j int) {
 }
 
 func (c *checker) licenseUserEmail(j int) {
-	start := c.pos
-	s, _, valid := c.email()
+	s, start, _, valid := c.email()
 	if !valid {
 		return
 	}
-	lower := strings.ToLower(s)
-	if first, ok := c.licenseEmails[lower]; ok {
-		c.report(start, false, "duplicate of licenses[%d].users[%d].email %q", c.license, first.index, first.email)
-		return
-	}
-	c.licenseEmails[lower] = emailRef{index: j, email: s, valid: true}
-	if !c.haveUsers {
-		c.pending = append(c.pending, pendingEmail{pos: start, path: c.pathString(), lower: lower})
-		return
-	}
-	if _, ok := c.userEmails[lower]; !ok {
-		c.report(start, false, "not in users")
-	}
+	c.licenseEmails.add(strings.ToLower(s), start, j, true)
 }

@@ -3,6 +3,7 @@ package usersfile
 import (
 	"encoding/json"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The primitives that walk a users file. They rely on the data being valid JSON, which
@@ -51,6 +52,18 @@ func (c *checker) rawString() []byte {
 }
 
 func (c *checker) str() string { return string(c.rawString()) }
+
+// view is str without the copy: the string may alias data, and is valid only while data
+// is neither changed nor freed, which holds for as long as the checker walks it. Emails
+// are kept this way while duplicates are looked for: a million users' emails would
+// otherwise take tens of megabytes.
+func (c *checker) view() string {
+	b := c.rawString()
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
 
 // skip consumes the value at c.pos.
 func (c *checker) skip() {

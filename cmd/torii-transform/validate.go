@@ -35,12 +35,16 @@ its JSON path. It exits 1 when the file is invalid.`,
 }
 
 func (c *cli) validate(name string, quiet bool) error {
-	f, err := c.readUsersFile(name, "Torii would refuse or misread this file")
+	data, err := c.readFile(name)
 	if err != nil {
 		return err
 	}
+	counts, vs, err := usersfile.Check(data)
+	if err := c.violations(name, vs, err, "Torii would refuse or misread this file"); err != nil {
+		return err
+	}
 	if !quiet {
-		fmt.Fprintf(c.stderr, "%s: valid users file: %s, %s\n", displayName(name), diag.Count(len(f.Users), "user"), diag.Count(len(f.Licenses), "license"))
+		fmt.Fprintf(c.stderr, "%s: valid users file: %s, %s\n", displayName(name), diag.Count(counts.Users, "user"), diag.Count(counts.Licenses, "license"))
 	}
 	return nil
 }
@@ -48,6 +52,15 @@ func (c *cli) validate(name string, quiet bool) error {
 // readUsersFile reads a users file ("-" is standard input) and checks it, as
 // checkUsersFile does.
 func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
+	data, err := c.readFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return c.checkUsersFile(name, data, consequence)
+}
+
+// readFile reads a named file ("-" is standard input) whole.
+func (c *cli) readFile(name string) ([]byte, error) {
 	r, closer, err := c.open(name)
 	if err != nil {
 		return nil, err
@@ -57,7 +70,7 @@ func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", displayName(name), err)
 	}
-	return c.checkUsersFile(name, data, consequence)
+	return data, nil
 }
 
 // readAll reads r whole, into one allocation of the right size when r is a regular file:
@@ -78,19 +91,28 @@ func readAll(r io.Reader) ([]byte, error) {
 // violation with its position and JSON path, and decodes it. The error counts the
 // violations and says their consequence: what the command did not do because of them.
 func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*usersfile.File, error) {
-	name = displayName(name)
 	f, vs, err := usersfile.DecodeValid(data)
+	if err := c.violations(name, vs, err, consequence); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// violations prints each violation of a users file with its position and JSON path, and
+// returns an error that counts them and says their consequence; err is a syntax error.
+func (c *cli) violations(name string, vs []usersfile.Violation, err error, consequence string) error {
+	name = displayName(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s:%v", name, err)
+		return fmt.Errorf("%s:%v", name, err)
 	}
 	for _, v := range vs {
 		pos := diag.Pos{File: name, Line: v.Line, Column: v.Column}
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)
 	}
 	if len(vs) > 0 {
-		return nil, fmt.Errorf("%s: %s; %s", name, problems(len(vs)), consequence)
+		return fmt.Errorf("%s: %s; %s", name, problems(len(vs)), consequence)
 	}
-	return f, nil
+	return nil
 }
 
 func problems(n int) string {

@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/torii-transform/torii-transform/internal/toriifake"
-	"github.com/torii-transform/torii-transform/writers"
+	"github.com/torii-transform/torii-transform/push"
+	"github.com/torii-transform/torii-transform/torii/toriitest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
@@ -42,14 +42,14 @@ func TestScripts(t *testing.T) {
 			root, err := filepath.Abs("../..")
 			env.Setenv("ROOT", root)
 			// Each script gets its own fake of Torii, and a state folder of its own.
-			fake := toriifake.New(fakeKey, fakeAccount)
+			fake := toriitest.New(fakeKey, fakeAccount)
 			env.Defer(fake.Close)
 			env.Values["fake"] = fake
 			env.Setenv("TORII_API_URL", fake.URL)
 			env.Setenv("TORII_API_KEY", fakeKey)
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 			// Where a push to the fake keeps its baseline.
-			env.Setenv("BASELINE", writers.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), strings.TrimPrefix(fake.URL, "http://"), fakeAccount))
+			env.Setenv("BASELINE", push.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), strings.TrimPrefix(fake.URL, "http://"), fakeAccount))
 			return err
 		},
 	})
@@ -86,8 +86,8 @@ const (
 // fake drop ENDPOINT, or fake busy N (answer N syncs with 409). ENDPOINT is one of url,
 // storage, register, sync.
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
-	fake := ts.Value("fake").(*toriifake.Server)
-	endpoints := map[string]string{"url": toriifake.URL, "storage": toriifake.Storage, "register": toriifake.Register, "sync": toriifake.Sync, "org": toriifake.Org}
+	fake := ts.Value("fake").(*toriitest.Server)
+	endpoints := map[string]string{"url": toriitest.URL, "storage": toriitest.Storage, "register": toriitest.Register, "sync": toriitest.Sync, "org": toriitest.Org}
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | fake drop ENDPOINT | fake busy N")
 	}
@@ -95,9 +95,9 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	case "fail":
 		status, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		fake.Fail(endpoints[args[1]], toriifake.Fault{Status: status, Message: strings.Join(args[3:], " ")})
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Status: status, Message: strings.Join(args[3:], " ")})
 	case "drop":
-		fake.Fail(endpoints[args[1]], toriifake.Fault{Drop: true})
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Drop: true})
 	case "busy":
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)
@@ -111,7 +111,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 // last of which carried FILE's bytes exactly. It also asserts that the API key never
 // reached the storage.
 func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
-	fake := ts.Value("fake").(*toriifake.Server)
+	fake := ts.Value("fake").(*toriitest.Server)
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: synced N [FILE]")
 	}
@@ -125,7 +125,7 @@ func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the last sync carried:\n%s\nwant %s", syncs[n-1].Data, args[1])
 	}
 	for _, r := range fake.Requests() {
-		if r.Endpoint == toriifake.Storage && (r.Authorization != "" || strings.Contains(r.URL, fakeKey)) {
+		if r.Endpoint == toriitest.Storage && (r.Authorization != "" || strings.Contains(r.URL, fakeKey)) {
 			ts.Fatalf("the API key reached the storage: %+v", r)
 		}
 	}

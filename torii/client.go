@@ -1,4 +1,7 @@
-package writers
+// Package torii is a client of Torii's API for custom integrations: check a key, ask for
+// an upload URL, upload to storage, register the file and sync it, with retries that
+// never register or sync a file twice.
+package torii
 
 import (
 	"bytes"
@@ -18,8 +21,8 @@ import (
 	"time"
 )
 
-// DefaultAPIURL is Torii's API host.
-const DefaultAPIURL = "https://api.toriihq.com"
+// DefaultURL is Torii's API host.
+const DefaultURL = "https://api.toriihq.com"
 
 // UploadType is the type under which custom-integration files are uploaded and
 // registered, as Torii's custom-integration article does it.
@@ -60,29 +63,16 @@ type Retry struct {
 // DefaultRetry suits Torii's per-minute rate limits and its one-sync-at-a-time rule.
 var DefaultRetry = Retry{Attempts: 5, Base: 500 * time.Millisecond, Max: 30 * time.Second, MaxRetryAfter: 2 * time.Minute, SyncBusy: 10, SyncBusyWait: 30 * time.Second}
 
-// NewClient returns a client for the API at baseURL (DefaultAPIURL when empty). Plain
+// NewClient returns a client for the API at baseURL (DefaultURL when empty). Plain
 // http is refused except to a loopback address, so that the key never crosses a
 // network in clear text.
 func NewClient(baseURL, apiKey string) (*Client, error) {
-	if baseURL == "" {
-		baseURL = DefaultAPIURL
-	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("api url %q: want https://host", baseURL)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("api url %q: plain http would send the API key in clear text; use https (http is allowed to loopback only)", baseURL)
-	}
-	if u.User != nil || u.RawQuery != "" {
-		return nil, fmt.Errorf("api url %q: want no credentials or query in the url", u.Redacted())
+	u, err := ParseURL(baseURL)
+	if err != nil {
+		return nil, err
 	}
 	if apiKey == "" {
 		return nil, errors.New("no API key")
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	if !strings.HasSuffix(u.Path, "/v1.0") {
-		u.Path += "/v1.0"
 	}
 	return &Client{
 		base:          u,
@@ -95,8 +85,34 @@ func NewClient(baseURL, apiKey string) (*Client, error) {
 	}, nil
 }
 
+// ParseURL checks an API URL as NewClient does and returns it ending in /v1.0, the
+// prefix of every call. An empty url is DefaultURL.
+func ParseURL(baseURL string) (*url.URL, error) {
+	if baseURL == "" {
+		baseURL = DefaultURL
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("api url %q: want https://host", baseURL)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("api url %q: plain http would send the API key in clear text; use https (http is allowed to loopback only)", baseURL)
+	}
+	if u.User != nil || u.RawQuery != "" {
+		return nil, fmt.Errorf("api url %q: want no credentials or query in the url", u.Redacted())
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	if !strings.HasSuffix(u.Path, "/v1.0") {
+		u.Path += "/v1.0"
+	}
+	return u, nil
+}
+
 // Host is the API host, which keys baselines.
 func (c *Client) Host() string { return c.base.Host }
+
+// URL is the API's URL, ending in /v1.0.
+func (c *Client) URL() string { return c.base.String() }
 
 func isLoopback(host string) bool {
 	if host == "localhost" {

@@ -1,7 +1,7 @@
-// Package toriifake is a fake of Torii's upload-and-sync API for tests, as strict as the
+// Package toriitest is a fake of Torii's upload-and-sync API for tests, as strict as the
 // real one: one-time expiring upload URLs signed for a content type, storage that
 // refuses an Authorization header, one sync at a time, and injectable faults.
-package toriifake
+package toriitest
 
 import (
 	"encoding/json"

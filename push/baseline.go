@@ -1,4 +1,4 @@
-package writers
+package push
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/torii-transform/torii-transform/writers"
 )
 
 // StateDir is where torii-transform keeps state: $XDG_STATE_HOME/torii-transform, else
@@ -48,7 +50,7 @@ func SaveBaseline(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	return WriteFile(path, 0o600, func(w io.Writer) error {
+	return writers.WriteFile(path, 0o600, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

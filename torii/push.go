@@ -81,8 +81,8 @@ func (c *Client) Push(ctx context.Context, name string, data []byte, typ string,
 func uploadRetryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.Status == http.StatusForbidden || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+		return ae.Status == http.StatusForbidden || ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusRequestTimeout || ae.Status >= 500
 	}
 	var te *transportError
-	return errors.As(err, &te)
+	return errors.As(err, &te) && !te.permanent
 }

@@ -49,7 +49,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TORII_API_KEY", fakeKey)
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 			// Where a push to the fake keeps its baseline.
-			env.Setenv("BASELINE", push.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), strings.TrimPrefix(fake.URL, "http://"), fakeAccount))
+			env.Setenv("BASELINE", push.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), 7, fakeAccount))
 			return err
 		},
 	})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,10 @@ func (c *cli) client(f *apiFlags) (*torii.Client, error) {
 		if err != nil {
 			return nil, fileError(f.keyFile, err)
 		}
+		// As ssh does for private keys: a key others can read is a key others may have.
+		if st, err := os.Stat(f.keyFile); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+			c.warnf("%s: the API key file can be read by others (mode %04o): chmod 600 %s", f.keyFile, st.Mode().Perm(), f.keyFile)
+		}
 		key = strings.TrimSpace(string(b))
 		if key == "" {
 			return nil, fmt.Errorf("%s: the API key file is empty", f.keyFile)
@@ -93,6 +98,8 @@ type pushFlags struct {
 	output     string
 	uploadType string
 	name       string
+	wait       time.Duration
+	timeout    time.Duration
 }
 
 func (c *cli) pushCmd() *cobra.Command {
@@ -134,6 +141,8 @@ After a successful sync the file becomes the baseline for the next push.`,
 	fs.StringVar(&f.output, "output", "text", "text, or json: a result object on standard output")
 	fs.StringVar(&f.uploadType, "upload-type", torii.UploadType, "the type asked for with the upload URL and sent as the upload's Content-Type")
 	fs.StringVar(&f.name, "name", "", "the file name in Torii (default: the input's name, or users_file.json)")
+	fs.DurationVar(&f.wait, "wait", 3*time.Minute, "how long to wait for another push to the same app account to finish")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up a push that takes longer than this, waiting included")
 	fs.StringVarP(&f.convert.mapping, "mapping", "m", "", "convert EXPORT with this mapping and push the result")
 	fs.StringVar(&f.convert.onError, "on-error", "fail", "with -m: fail or skip rows that cannot be converted")
 	f.convert.maxErrors = 20
@@ -172,6 +181,11 @@ func (c *cli) push(cmd *cobra.Command, f *pushFlags, inputName string) error {
 		UploadType: f.uploadType,
 		Baseline:   f.baseline,
 		DryRun:     f.dryRun,
+		Wait:       f.wait,
+		Timeout:    f.timeout,
+	}
+	if f.wait < 0 || f.timeout <= 0 {
+		return usageError{errors.New("--wait and --timeout: want a duration such as 30s or 5m")}
 	}
 	if f.maxRemoved != "" {
 		if err := o.Guard.SetMaxRemoved(f.maxRemoved); err != nil {
@@ -204,20 +218,28 @@ func (c *cli) push(cmd *cobra.Command, f *pushFlags, inputName string) error {
 				o.Name = filepath.Base(inputName)
 			}
 		}
-		dir, err := push.StateDir(c.getenv)
-		if err != nil {
-			return err
-		}
-		o.StateDir = dir
 	}
+	dir, err := push.StateDir(c.getenv)
+	if err != nil {
+		return err
+	}
+	o.StateDir = dir
 	if f.output == "text" {
 		o.Step = func(s string) { fmt.Fprintf(c.stderr, "torii-transform: %s\n", s) }
 	}
+	o.Notice = func(s string) { fmt.Fprintf(c.stderr, "torii-transform: %s\n", s) }
 	var printErr error
 	o.Compared = func(cmp push.Comparison) {
+		for _, p := range cmp.Pending {
+			fmt.Fprintf(c.stderr, "torii-transform: the sync of file %d (pushed %s) was never confirmed: Torii may hold it rather than the baseline, so the file is compared with both and the stricter result counts\n",
+				p.FileID, p.Time.Local().Format("2006-01-02 15:04:05"))
+		}
 		if cmp.Diff == nil {
 			fmt.Fprintf(c.stderr, "torii-transform: no baseline for app account %d yet (first push): nothing to compare with\n", f.appAccount)
 			return
+		}
+		if cmp.Against != nil {
+			fmt.Fprintf(c.stderr, "compared with file %d, whose sync was never confirmed:\n", cmp.Against.FileID)
 		}
 		printErr = writers.DiffSummary(c.stderr, cmp.Diff, writers.DiffOptions{})
 		if cmp.Forced {
@@ -299,7 +321,11 @@ func (c *cli) pushDone(f *pushFlags, res *push.Result) error {
 		}
 		fmt.Fprintf(c.stderr, "dry run: %s, %s, %d bytes would be pushed to app account %d\n", diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.AppAccount)
 	case res.Bytes == 0:
-		fmt.Fprintln(c.stderr, "torii-transform: the baseline was not updated: give the pushed file as an argument to make it the baseline")
+		if res.BaselineSaved {
+			fmt.Fprintf(c.stderr, "torii-transform: file %d was a pending push's: it is the baseline now\n", res.FileID)
+		} else {
+			fmt.Fprintln(c.stderr, "torii-transform: the baseline was not updated: give the pushed file as an argument to make it the baseline")
+		}
 		fmt.Fprintf(c.stderr, "synced file %d to app account %d in %s\n", res.FileID, res.AppAccount, took)
 	default:
 		fmt.Fprintf(c.stderr, "pushed %s, %s (%d bytes) as file %d to app account %d in %s\n",

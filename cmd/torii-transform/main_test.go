@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -83,13 +84,16 @@ const (
 )
 
 // cmdFake changes the fake Torii's behaviour: fake fail ENDPOINT STATUS [MESSAGE],
-// fake drop ENDPOINT, or fake busy N (answer N syncs with 409). ENDPOINT is one of url,
-// storage, register, sync.
+// fake drop ENDPOINT, fake busy N (answer N syncs with 409), fake redirect ENDPOINT URL,
+// fake hold ENDPOINT (keep the next request waiting until fake release), fake hang
+// ENDPOINT (do the next request's work, then keep it waiting and close the connection),
+// fake release, or fake await ENDPOINT N (wait until N requests to ENDPOINT were held).
+// ENDPOINT is one of url, storage, register, sync, org.
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	fake := ts.Value("fake").(*toriitest.Server)
 	endpoints := map[string]string{"url": toriitest.URL, "storage": toriitest.Storage, "register": toriitest.Register, "sync": toriitest.Sync, "org": toriitest.Org}
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | fake drop ENDPOINT | fake busy N")
+	if neg || len(args) < 1 || len(args) < 2 && args[0] != "release" {
+		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | drop ENDPOINT | busy N | redirect ENDPOINT URL | hold ENDPOINT | hang ENDPOINT | release | await ENDPOINT N")
 	}
 	switch args[0] {
 	case "fail":
@@ -98,6 +102,18 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		fake.Fail(endpoints[args[1]], toriitest.Fault{Status: status, Message: strings.Join(args[3:], " ")})
 	case "drop":
 		fake.Fail(endpoints[args[1]], toriitest.Fault{Drop: true})
+	case "redirect":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Redirect: args[2]})
+	case "hold":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Hold: true})
+	case "hang":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{After: true, Hold: true, Drop: true})
+	case "release":
+		fake.Release()
+	case "await":
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		ts.Check(fake.AwaitHeld(endpoints[args[1]], n, 10*time.Second))
 	case "busy":
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)

@@ -189,8 +189,12 @@ func (e *APIError) Hint() string {
 		return "check the API key (TORII_API_KEY or --api-key-file): Torii → Settings → API Access"
 	case strings.Contains(strings.ToLower(e.Message), "wrong account"):
 		return "check --app-account: the App account ID is on the custom integration's tile in Torii; disconnecting the integration revokes it"
-	case e.Status == http.StatusForbidden:
+	case e.Status == http.StatusForbidden && e.Path != "(storage)":
 		return "the API key needs full access: Torii → Settings → API Access"
+	case strings.Contains(strings.ToLower(e.Message), "illegal file structure"):
+		return "Torii could not read the file as a users file: check it with torii-transform validate"
+	case e.Status == http.StatusNotFound:
+		return "check --api-url (or TORII_API_URL): Torii's API is at " + DefaultURL
 	}
 	return ""
 }

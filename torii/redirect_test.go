@@ -275,3 +275,19 @@ func TestCanonicalHost(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIErrorHints(t *testing.T) {
+	for _, tc := range []struct {
+		e    APIError
+		want string
+	}{
+		{APIError{Status: 404, Path: "/files/url"}, "check --api-url (or TORII_API_URL): Torii's API is at https://api.toriihq.com"},
+		{APIError{Status: 400, Message: "Illegal file structure"}, "Torii could not read the file as a users file: check it with torii-transform validate"},
+		{APIError{Status: 403, Path: "(storage)", Message: "AccessDenied"}, ""},
+		{APIError{Status: 400, Message: "Bad Request"}, ""},
+	} {
+		if got := tc.e.Hint(); got != tc.want {
+			t.Errorf("%v: hint %q, want %q", &tc.e, got, tc.want)
+		}
+	}
+}

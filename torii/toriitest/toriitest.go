@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -114,6 +115,8 @@ func newServer(key string, accounts []int64) *Server {
 		s.Accounts[a] = true
 	}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// A client that does not trust the certificate is what some tests are about.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	return s
 }
 

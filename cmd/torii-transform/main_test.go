@@ -11,12 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/torii-transform/torii-transform/internal/toriifake"
-	"github.com/torii-transform/torii-transform/writers"
+	"github.com/torii-transform/torii-transform/push"
+	"github.com/torii-transform/torii-transform/torii/toriitest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
@@ -42,14 +43,14 @@ func TestScripts(t *testing.T) {
 			root, err := filepath.Abs("../..")
 			env.Setenv("ROOT", root)
 			// Each script gets its own fake of Torii, and a state folder of its own.
-			fake := toriifake.New(fakeKey, fakeAccount)
+			fake := toriitest.New(fakeKey, fakeAccount)
 			env.Defer(fake.Close)
 			env.Values["fake"] = fake
 			env.Setenv("TORII_API_URL", fake.URL)
 			env.Setenv("TORII_API_KEY", fakeKey)
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 			// Where a push to the fake keeps its baseline.
-			env.Setenv("BASELINE", writers.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), strings.TrimPrefix(fake.URL, "http://"), fakeAccount))
+			env.Setenv("BASELINE", push.BaselinePath(filepath.Join(env.WorkDir, "state", "torii-transform"), 7, fakeAccount))
 			return err
 		},
 	})
@@ -83,21 +84,36 @@ const (
 )
 
 // cmdFake changes the fake Torii's behaviour: fake fail ENDPOINT STATUS [MESSAGE],
-// fake drop ENDPOINT, or fake busy N (answer N syncs with 409). ENDPOINT is one of url,
-// storage, register, sync.
+// fake drop ENDPOINT, fake busy N (answer N syncs with 409), fake redirect ENDPOINT URL,
+// fake hold ENDPOINT (keep the next request waiting until fake release), fake hang
+// ENDPOINT (do the next request's work, then keep it waiting and close the connection),
+// fake release, or fake await ENDPOINT N (wait until N requests to ENDPOINT were held).
+// ENDPOINT is one of url, storage, register, sync, org.
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
-	fake := ts.Value("fake").(*toriifake.Server)
-	endpoints := map[string]string{"url": toriifake.URL, "storage": toriifake.Storage, "register": toriifake.Register, "sync": toriifake.Sync, "org": toriifake.Org}
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | fake drop ENDPOINT | fake busy N")
+	fake := ts.Value("fake").(*toriitest.Server)
+	endpoints := map[string]string{"url": toriitest.URL, "storage": toriitest.Storage, "register": toriitest.Register, "sync": toriitest.Sync, "org": toriitest.Org}
+	if neg || len(args) < 1 || len(args) < 2 && args[0] != "release" {
+		ts.Fatalf("usage: fake fail ENDPOINT STATUS [MESSAGE] | drop ENDPOINT | busy N | redirect ENDPOINT URL | hold ENDPOINT | hang ENDPOINT | release | await ENDPOINT N")
 	}
 	switch args[0] {
 	case "fail":
 		status, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		fake.Fail(endpoints[args[1]], toriifake.Fault{Status: status, Message: strings.Join(args[3:], " ")})
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Status: status, Message: strings.Join(args[3:], " ")})
 	case "drop":
-		fake.Fail(endpoints[args[1]], toriifake.Fault{Drop: true})
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Drop: true})
+	case "redirect":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Redirect: args[2]})
+	case "hold":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{Hold: true})
+	case "hang":
+		fake.Fail(endpoints[args[1]], toriitest.Fault{After: true, Hold: true, Drop: true})
+	case "release":
+		fake.Release()
+	case "await":
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		ts.Check(fake.AwaitHeld(endpoints[args[1]], n, 10*time.Second))
 	case "busy":
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)
@@ -111,7 +127,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 // last of which carried FILE's bytes exactly. It also asserts that the API key never
 // reached the storage.
 func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
-	fake := ts.Value("fake").(*toriifake.Server)
+	fake := ts.Value("fake").(*toriitest.Server)
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: synced N [FILE]")
 	}
@@ -125,7 +141,7 @@ func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the last sync carried:\n%s\nwant %s", syncs[n-1].Data, args[1])
 	}
 	for _, r := range fake.Requests() {
-		if r.Endpoint == toriifake.Storage && (r.Authorization != "" || strings.Contains(r.URL, fakeKey)) {
+		if r.Endpoint == toriitest.Storage && (r.Authorization != "" || strings.Contains(r.URL, fakeKey)) {
 			ts.Fatalf("the API key reached the storage: %+v", r)
 		}
 	}

@@ -2,15 +2,13 @@ package main
 
 import (
 	"bytes"
-	"cmp"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/push"
+	"github.com/torii-transform/torii-transform/torii"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -32,7 +32,7 @@ type apiFlags struct {
 
 func (f *apiFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.url, "api-url", "", "Torii API URL (default: $TORII_API_URL, else "+writers.DefaultAPIURL+")")
+	fs.StringVar(&f.url, "api-url", "", "Torii API URL (default: $TORII_API_URL, else "+torii.DefaultURL+")")
 	fs.StringVar(&f.keyFile, "api-key-file", "", "read the API key from this file (default: $TORII_API_KEY)")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log each API call (method, host, path, status, time) on standard error")
 }
@@ -44,16 +44,20 @@ func (c *cli) apiURL(f *apiFlags) string {
 	if u := c.getenv("TORII_API_URL"); u != "" {
 		return u
 	}
-	return writers.DefaultAPIURL
+	return torii.DefaultURL
 }
 
 // client builds an API client with the key from --api-key-file or TORII_API_KEY.
-func (c *cli) client(f *apiFlags) (*writers.Client, error) {
+func (c *cli) client(f *apiFlags) (*torii.Client, error) {
 	key := c.getenv("TORII_API_KEY")
 	if f.keyFile != "" {
 		b, err := os.ReadFile(f.keyFile)
 		if err != nil {
 			return nil, diag.FileError(f.keyFile, err)
+		}
+		// As ssh does for private keys: a key others can read is a key others may have.
+		if st, err := os.Stat(f.keyFile); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+			c.warnf("%s: the API key file can be read by others (mode %04o): chmod 600 %s", f.keyFile, st.Mode().Perm(), f.keyFile)
 		}
 		key = strings.TrimSpace(string(b))
 		if key == "" {
@@ -66,12 +70,12 @@ func (c *cli) client(f *apiFlags) (*writers.Client, error) {
 			Text: "set TORII_API_KEY or give --api-key-file FILE; create a key in Torii under Settings → API Access",
 		}}
 	}
-	cl, err := writers.NewClient(c.apiURL(f), key)
+	cl, err := torii.NewClient(c.apiURL(f), key)
 	if err != nil {
 		return nil, usageError{err}
 	}
 	if f.verbose {
-		cl.Log = func(call writers.Call) {
+		cl.Log = func(call torii.Call) {
 			status := strconv.Itoa(call.Status)
 			if call.Err != nil {
 				status = call.Err.Error()
@@ -94,6 +98,8 @@ type pushFlags struct {
 	output     string
 	uploadType string
 	name       string
+	wait       time.Duration
+	timeout    time.Duration
 }
 
 func (c *cli) pushCmd() *cobra.Command {
@@ -133,8 +139,10 @@ After a successful sync the file becomes the baseline for the next push.`,
 	fs.StringVar(&f.maxRemoved, "max-removed", "", "refuse to remove or deactivate more users than this: a count (25) or a percentage of the baseline's active users (5%) (default: 10%, at least 3)")
 	fs.BoolVar(&f.force, "force", false, "push even when the removal guard refuses")
 	fs.StringVar(&f.output, "output", "text", "text, or json: a result object on standard output")
-	fs.StringVar(&f.uploadType, "upload-type", writers.UploadType, "the type asked for with the upload URL and sent as the upload's Content-Type")
+	fs.StringVar(&f.uploadType, "upload-type", torii.UploadType, "the type asked for with the upload URL and sent as the upload's Content-Type")
 	fs.StringVar(&f.name, "name", "", "the file name in Torii (default: the input's name, or users_file.json)")
+	fs.DurationVar(&f.wait, "wait", 3*time.Minute, "how long to wait for another push to the same app account to finish")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up a push that takes longer than this, waiting included")
 	fs.StringVarP(&f.convert.mapping, "mapping", "m", "", "convert EXPORT with this mapping and push the result")
 	fs.StringVar(&f.convert.onError, "on-error", "fail", "with -m: fail or skip rows that cannot be converted")
 	f.convert.maxErrors = 20
@@ -165,85 +173,87 @@ func (c *cli) push(cmd *cobra.Command, f *pushFlags, inputName string) error {
 	if f.output != "text" && f.output != "json" {
 		return usageError{fmt.Errorf("--output: want text or json, got %q", f.output)}
 	}
-	var guard usersfile.Guard
+	o := push.Options{
+		APIURL:     c.apiURL(&f.api),
+		AppAccount: f.appAccount,
+		FileID:     f.fileID,
+		Name:       f.name,
+		UploadType: f.uploadType,
+		Baseline:   f.baseline,
+		DryRun:     f.dryRun,
+		Wait:       f.wait,
+		Timeout:    f.timeout,
+	}
+	if f.wait < 0 || f.timeout <= 0 {
+		return usageError{errors.New("--wait and --timeout: want a duration such as 30s or 5m")}
+	}
 	if f.maxRemoved != "" {
-		if err := guard.SetMaxRemoved(f.maxRemoved); err != nil {
+		if err := o.Guard.SetMaxRemoved(f.maxRemoved); err != nil {
 			return usageError{fmt.Errorf("--max-removed: %v", err)}
 		}
 	}
+	o.Guard.Force = f.force
 	if f.fileID != 0 && f.convert.mapping != "" {
 		return usageError{errors.New("--file-id syncs a file already uploaded: it takes no -m")}
 	}
-	ctx := cmd.Context()
-	started := time.Now()
-
-	var cl *writers.Client
+	if _, err := torii.ParseURL(o.APIURL); err != nil {
+		return usageError{err}
+	}
 	if !f.dryRun {
 		// The key is checked before any work, so that a missing key fails at once.
 		var err error
-		if cl, err = c.client(&f.api); err != nil {
+		if o.Client, err = c.client(&f.api); err != nil {
 			return err
 		}
 	}
-	if inputName == "" {
-		// --file-id without a file: sync, and leave the baseline as it is.
-		if f.dryRun {
-			c.printDryRun(f, 0)
-			return c.pushDone(f, pushResult{DryRun: true, AppAccount: f.appAccount, FileID: f.fileID}, started)
+	if inputName != "" {
+		data, err := c.pushData(cmd, f, inputName)
+		if err != nil {
+			return err
 		}
-		return c.syncOnly(ctx, cl, f, nil, started)
-	}
-
-	data, err := c.pushData(cmd, f, inputName)
-	if err != nil {
-		return err
-	}
-	file, err := c.checkUsersFile(inputName, data, "nothing was pushed")
-	if err != nil {
-		return err
-	}
-	res := pushResult{DryRun: f.dryRun, AppAccount: f.appAccount, Users: len(file.Users), Licenses: len(file.Licenses), Bytes: len(data)}
-
-	// The file pushed last is kept per API host and app account; --baseline compares
-	// with another file instead, and leaves that file alone.
-	statePath, err := c.statePath(f)
-	if err != nil {
-		return err
-	}
-	comparePath := cmp.Or(f.baseline, statePath)
-	if err := c.guard(f, guard, comparePath, file, &res); err != nil {
-		return err
-	}
-
-	if f.dryRun {
-		c.printDryRun(f, len(data))
-		return c.pushDone(f, res, started)
-	}
-	if f.fileID != 0 {
-		return c.syncOnly(ctx, cl, f, data, started)
-	}
-	name := f.name
-	if name == "" {
-		name = "users_file.json"
+		o.Data, o.Source = data, displayName(inputName)
 		if inputName != "-" && f.convert.mapping == "" {
-			name = filepath.Base(inputName)
+			o.File = inputName
+			if o.Name == "" {
+				o.Name = filepath.Base(inputName)
+			}
 		}
 	}
-	step := func(s string) {
-		if f.output == "text" {
-			fmt.Fprintf(c.stderr, "torii-transform: %s\n", s)
-		}
-	}
-	pr, err := cl.Push(ctx, name, data, f.uploadType, f.appAccount, step)
+	dir, err := push.StateDir(c.getenv)
 	if err != nil {
-		return pushError(err, f.appAccount, inputName)
+		return err
 	}
-	res.FileID = pr.FileID
-	if err := writers.SaveBaseline(statePath, data); err != nil {
-		return fmt.Errorf("pushed as file %d, but the baseline could not be saved: %v", pr.FileID, err)
+	o.StateDir = dir
+	if f.output == "text" {
+		o.Step = func(s string) { fmt.Fprintf(c.stderr, "torii-transform: %s\n", s) }
 	}
-	res.Baseline = statePath
-	return c.pushDone(f, res, started)
+	o.Notice = func(s string) { fmt.Fprintf(c.stderr, "torii-transform: %s\n", s) }
+	var printErr error
+	o.Compared = func(cmp push.Comparison) {
+		for _, p := range cmp.Pending {
+			fmt.Fprintf(c.stderr, "torii-transform: the sync of file %d (pushed %s) was never confirmed: Torii may hold it rather than the baseline, so the file is compared with both and the stricter result counts\n",
+				p.FileID, p.Time.Local().Format("2006-01-02 15:04:05"))
+		}
+		if cmp.Diff == nil {
+			fmt.Fprintf(c.stderr, "torii-transform: no baseline for app account %d yet (first push): nothing to compare with\n", f.appAccount)
+			return
+		}
+		if cmp.Against != nil {
+			fmt.Fprintf(c.stderr, "compared with file %d, whose sync was never confirmed:\n", cmp.Against.FileID)
+		}
+		printErr = writers.DiffSummary(c.stderr, cmp.Diff, writers.DiffOptions{})
+		if cmp.Forced {
+			fmt.Fprintf(c.stderr, "torii-transform: --force: pushing although %v\n", cmp.Refusal)
+		}
+	}
+	res, err := push.Run(cmd.Context(), o)
+	if err != nil {
+		return err
+	}
+	if printErr != nil {
+		return printErr
+	}
+	return c.pushDone(f, res)
 }
 
 // pushData returns the bytes to push: the users file as given, or the export converted.
@@ -288,143 +298,38 @@ func displayName(name string) string {
 	return name
 }
 
-// guard compares the file with the baseline and refuses a push that removes too many.
-func (c *cli) guard(f *pushFlags, g usersfile.Guard, path string, file *usersfile.File, res *pushResult) error {
-	data, ok, err := writers.LoadBaseline(path)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		if f.baseline != "" {
-			return fmt.Errorf("--baseline %s: no such file", f.baseline)
-		}
-		fmt.Fprintf(c.stderr, "torii-transform: no baseline for app account %d yet (first push): nothing to compare with\n", f.appAccount)
-		return nil
-	}
-	old, err := usersfile.DecodeBytes(data)
-	if err != nil {
-		return &diag.Hint{
-			Err:  fmt.Errorf("baseline %s:%v", path, err),
-			Text: "give the last file pushed with --baseline FILE",
-		}
-	}
-	res.Baseline = path
-	d := usersfile.Compare(old, file)
-	s := d.Summary()
-	res.Diff = &s
-	if err := writers.DiffSummary(c.stderr, d, writers.DiffOptions{}); err != nil {
-		return err
-	}
-	gerr := g.Evaluate(old, file, d)
-	if gerr == nil {
-		return nil
-	}
-	if f.force {
-		res.Forced = true
-		fmt.Fprintf(c.stderr, "torii-transform: --force: pushing although %v\n", gerr)
-		return nil
-	}
-	return &diag.Hint{
-		Err:  fmt.Errorf("refusing to push: %v", gerr),
-		Text: "if the export is complete and these people really left, push again with --force (or raise --max-removed)",
-	}
-}
-
-// statePath is where the file last pushed to the app account is kept.
-func (c *cli) statePath(f *pushFlags) (string, error) {
-	host, err := apiHost(c.apiURL(&f.api))
-	if err != nil {
-		return "", usageError{err}
-	}
-	dir, err := writers.StateDir(c.getenv)
-	if err != nil {
-		return "", err
-	}
-	return writers.BaselinePath(dir, host, f.appAccount), nil
-}
-
-func apiHost(apiURL string) (string, error) {
-	u, err := url.Parse(apiURL)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("api url %q: want https://host", apiURL)
-	}
-	return u.Host, nil
-}
-
-func (c *cli) printDryRun(f *pushFlags, size int) {
-	if f.output != "text" {
-		return
-	}
-	base := strings.TrimSuffix(c.apiURL(&f.api), "/")
-	fmt.Fprintf(c.stderr, "torii-transform: dry run: nothing was sent; a push would make these calls:\n")
-	if f.fileID == 0 {
-		fmt.Fprintf(c.stderr, "  GET %s/v1.0/files/url?name=...&type=%s\n", base, url.QueryEscape(f.uploadType))
-		fmt.Fprintf(c.stderr, "  PUT <upload URL from Torii> (%d bytes, Content-Type: %s)\n", size, f.uploadType)
-		fmt.Fprintf(c.stderr, "  POST %s/v1.0/files {\"path\": ..., \"type\": %q}\n", base, writers.UploadType)
-		fmt.Fprintf(c.stderr, "  PUT %s/v1.0/services/sync/custom {\"idFile\": <new file id>, \"idAppAccount\": %d}\n", base, f.appAccount)
-		return
-	}
-	fmt.Fprintf(c.stderr, "  PUT %s/v1.0/services/sync/custom {\"idFile\": %d, \"idAppAccount\": %d}\n", base, f.fileID, f.appAccount)
-}
-
-// syncOnly syncs a registered file. With data, the file becomes the baseline.
-func (c *cli) syncOnly(ctx context.Context, cl *writers.Client, f *pushFlags, data []byte, started time.Time) error {
-	if err := cl.Sync(ctx, f.fileID, f.appAccount); err != nil {
-		return pushError(&writers.SyncError{FileID: f.fileID, Err: err}, f.appAccount, "")
-	}
-	res := pushResult{AppAccount: f.appAccount, FileID: f.fileID, Bytes: len(data)}
-	if data != nil {
-		path, err := c.statePath(f)
-		if err != nil {
-			return err
-		}
-		if err := writers.SaveBaseline(path, data); err != nil {
-			return fmt.Errorf("synced file %d, but the baseline could not be saved: %v", f.fileID, err)
-		}
-		res.Baseline = path
-	} else if f.output == "text" {
-		fmt.Fprintln(c.stderr, "torii-transform: the baseline was not updated: give the pushed file as an argument to make it the baseline")
-	}
-	return c.pushDone(f, res, started)
-}
-
-// pushError words a failed push and says how to recover.
-func pushError(err error, appAccount int64, inputName string) error {
-	var se *writers.SyncError
-	var ae *writers.APIError
-	hint := ""
-	if errors.As(err, &ae) {
-		hint = ae.Hint()
-	}
-	if errors.As(err, &se) && hint == "" {
-		file := ""
-		if inputName != "" && inputName != "-" {
-			file = " " + inputName
-		}
-		hint = fmt.Sprintf("to sync the same file without uploading it again: torii-transform push --file-id %d --app-account %d%s", se.FileID, appAccount, file)
-	}
-	err = fmt.Errorf("push failed: %w; the baseline was left as it was", err)
-	if hint != "" {
-		return &diag.Hint{Err: err, Text: hint}
-	}
-	return err
-}
-
-func (c *cli) pushDone(f *pushFlags, res pushResult, started time.Time) error {
-	res.DurationMS = time.Since(started).Milliseconds()
+func (c *cli) pushDone(f *pushFlags, res *push.Result) error {
 	if f.output == "json" {
+		out := pushResult{
+			DryRun: res.DryRun, AppAccount: res.AppAccount, FileID: res.FileID, Users: res.Users, Licenses: res.Licenses,
+			Bytes: res.Bytes, DurationMS: res.Took.Milliseconds(), Baseline: res.Baseline,
+		}
+		if res.Comparison != nil {
+			s := res.Comparison.Diff.Summary()
+			out.Diff, out.Forced = &s, res.Comparison.Forced
+		}
 		enc := json.NewEncoder(c.stdout)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		return enc.Encode(out)
 	}
+	took := res.Took.Round(time.Millisecond)
 	switch {
 	case res.DryRun:
+		fmt.Fprintf(c.stderr, "torii-transform: dry run: nothing was sent; a push would make these calls:\n")
+		for _, call := range res.Calls {
+			fmt.Fprintf(c.stderr, "  %s\n", call)
+		}
 		fmt.Fprintf(c.stderr, "dry run: %s, %s, %d bytes would be pushed to app account %d\n", diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.AppAccount)
 	case res.Bytes == 0:
-		fmt.Fprintf(c.stderr, "synced file %d to app account %d in %s\n", res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
+		if res.BaselineSaved {
+			fmt.Fprintf(c.stderr, "torii-transform: file %d was a pending push's: it is the baseline now\n", res.FileID)
+		} else {
+			fmt.Fprintln(c.stderr, "torii-transform: the baseline was not updated: give the pushed file as an argument to make it the baseline")
+		}
+		fmt.Fprintf(c.stderr, "synced file %d to app account %d in %s\n", res.FileID, res.AppAccount, took)
 	default:
 		fmt.Fprintf(c.stderr, "pushed %s, %s (%d bytes) as file %d to app account %d in %s\n",
-			diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.FileID, res.AppAccount, time.Duration(res.DurationMS)*time.Millisecond)
+			diag.Count(res.Users, "user"), diag.Count(res.Licenses, "license"), res.Bytes, res.FileID, res.AppAccount, took)
 	}
 	return nil
 }
@@ -442,10 +347,6 @@ func (c *cli) whoamiCmd() *cobra.Command {
 			}
 			org, err := cl.WhoAmI(cmd.Context())
 			if err != nil {
-				var ae *writers.APIError
-				if errors.As(err, &ae) && ae.Hint() != "" {
-					return &diag.Hint{Err: err, Text: ae.Hint()}
-				}
 				return err
 			}
 			fmt.Fprintf(c.stdout, "%s (%s), organisation %d, at %s\n", org.CompanyName, org.Domain, org.ID, cl.Host())

@@ -1,26 +1,28 @@
-package usersfile
+package push
 
 import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // baseline returns a file of active users (and deleted ones) with one license.
-func baseline(active, deleted int) *File {
-	f := &File{Licenses: []License{{Name: "Pro"}}}
+func baseline(active, deleted int) *usersfile.File {
+	f := &usersfile.File{Licenses: []usersfile.License{{Name: "Pro"}}}
 	for i := range active {
-		f.Users = append(f.Users, User{Email: fmt.Sprintf("a%04d@example.com", i), Status: StatusActive})
+		f.Users = append(f.Users, usersfile.User{Email: fmt.Sprintf("a%04d@example.com", i), Status: usersfile.StatusActive})
 	}
 	for i := range deleted {
-		f.Users = append(f.Users, User{Email: fmt.Sprintf("d%04d@example.com", i), Status: StatusDeleted})
+		f.Users = append(f.Users, usersfile.User{Email: fmt.Sprintf("d%04d@example.com", i), Status: usersfile.StatusDeleted})
 	}
 	return f
 }
 
 // without returns f without its first n users, keeping its licenses.
-func without(f *File, n int) *File {
-	return &File{Users: f.Users[n:], Licenses: f.Licenses}
+func without(f *usersfile.File, n int) *usersfile.File {
+	return &usersfile.File{Users: f.Users[n:], Licenses: f.Licenses}
 }
 
 func TestGuardThreshold(t *testing.T) {
@@ -69,7 +71,7 @@ func TestGuardBoundaries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			old := baseline(tc.active, 2)
 			// Deleted users in the baseline are not removals: dropping them is free.
-			if err := tc.g.Check(old, &File{Users: old.Users[:tc.active], Licenses: old.Licenses}, nil); err != nil {
+			if err := tc.g.Check(old, &usersfile.File{Users: old.Users[:tc.active], Licenses: old.Licenses}, nil); err != nil {
 				t.Errorf("dropping only deleted users: %v", err)
 			}
 			if err := tc.g.Check(old, without(old, tc.threshold), nil); err != nil {
@@ -85,9 +87,9 @@ func TestGuardBoundaries(t *testing.T) {
 			}
 			// Deactivating counts as removing.
 			deact := without(old, 0)
-			deact.Users = append([]User(nil), old.Users...)
+			deact.Users = append([]usersfile.User(nil), old.Users...)
 			for i := range tc.threshold + 1 {
-				deact.Users[i].Status = StatusDeleted
+				deact.Users[i].Status = usersfile.StatusDeleted
 			}
 			if err := tc.g.Check(old, deact, nil); err == nil {
 				t.Errorf("deactivating %d passed", tc.threshold+1)
@@ -106,8 +108,8 @@ func TestGuardBoundaries(t *testing.T) {
 
 func TestGuardTruncatedExport(t *testing.T) {
 	old := baseline(1000, 0)
-	truncated := &File{Users: old.Users[:600]} // the export stopped at row 600, before the licenses
-	err := Guard{}.Check(old, truncated, Compare(old, truncated))
+	truncated := &usersfile.File{Users: old.Users[:600]} // the export stopped at row 600, before the licenses
+	err := Guard{}.Check(old, truncated, usersfile.Compare(old, truncated))
 	want := "400 of the baseline's 1000 active users would be removed or deactivated, more than the limit of 100 (the default: 10% of 1000, at least 3); " +
 		"every license would be dropped: the baseline has 1, the new file none"
 	if err == nil || err.Error() != want {
@@ -120,18 +122,18 @@ func TestGuardTruncatedExport(t *testing.T) {
 
 func TestGuardLicensesDropped(t *testing.T) {
 	old := baseline(10, 0)
-	err := Guard{}.Check(old, &File{Users: old.Users}, nil)
+	err := Guard{}.Check(old, &usersfile.File{Users: old.Users}, nil)
 	var ge *GuardError
 	if !errors.As(err, &ge) || !ge.LicensesDropped || ge.Removals != 0 ||
 		err.Error() != "every license would be dropped: the baseline has 1, the new file none" {
 		t.Errorf("err = %v (%+v); want every license dropped, and no removal", err, ge)
 	}
 	// A baseline without licenses drops none.
-	if err := (Guard{}).Check(&File{Users: old.Users}, &File{Users: old.Users}, nil); err != nil {
+	if err := (Guard{}).Check(&usersfile.File{Users: old.Users}, &usersfile.File{Users: old.Users}, nil); err != nil {
 		t.Errorf("no licenses on either side: %v", err)
 	}
 	// Renaming the only license is not dropping every license.
-	if err := (Guard{}).Check(old, &File{Users: old.Users, Licenses: []License{{Name: "Pro 2025"}}}, nil); err != nil {
+	if err := (Guard{}).Check(old, &usersfile.File{Users: old.Users, Licenses: []usersfile.License{{Name: "Pro 2025"}}}, nil); err != nil {
 		t.Errorf("a license renamed: %v", err)
 	}
 }
@@ -139,10 +141,10 @@ func TestGuardLicensesDropped(t *testing.T) {
 func TestGuardEmptyBaseline(t *testing.T) {
 	// A baseline of deleted users only: nothing can be removed, the floor of 3 stands.
 	old := baseline(0, 5)
-	if err := (Guard{}).Check(old, &File{Users: []User{{Email: "new@example.com"}}, Licenses: old.Licenses}, nil); err != nil {
+	if err := (Guard{}).Check(old, &usersfile.File{Users: []usersfile.User{{Email: "new@example.com"}}, Licenses: old.Licenses}, nil); err != nil {
 		t.Errorf("replacing deleted users: %v", err)
 	}
-	if err := (Guard{}).Check(&File{}, baseline(10, 0), nil); err != nil {
+	if err := (Guard{}).Check(&usersfile.File{}, baseline(10, 0), nil); err != nil {
 		t.Errorf("from an empty baseline: %v", err)
 	}
 }

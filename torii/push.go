@@ -1,4 +1,4 @@
-package writers
+package torii
 
 import (
 	"context"
@@ -30,10 +30,30 @@ func (e *SyncError) Error() string {
 func (e *SyncError) Unwrap() error { return e.Err }
 
 // Push uploads data as a custom-integration file named name and syncs it to the app
-// account: ask for an upload URL, PUT the bytes, register the file, sync. An upload
-// that fails gets a fresh URL (they are one-time and expire), so a retry never reuses
-// one. step, when not nil, is told each step as it starts.
+// account: ask for an upload URL, PUT the bytes, register the file (UploadFile), sync.
+// step, when not nil, is told each step as it starts.
 func (c *Client) Push(ctx context.Context, name string, data []byte, typ string, appAccount int64, step func(string)) (PushResult, error) {
+	if step == nil {
+		step = func(string) {}
+	}
+	start := time.Now()
+	res, err := c.UploadFile(ctx, name, data, typ, step)
+	if err != nil {
+		return res, err
+	}
+	step(fmt.Sprintf("syncing file %d to app account %d", res.FileID, appAccount))
+	if err := c.Sync(ctx, res.FileID, appAccount); err != nil {
+		return res, &SyncError{FileID: res.FileID, Err: err}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// UploadFile uploads data as a custom-integration file named name and registers it, so
+// that Sync can sync it by res.FileID: ask for an upload URL, PUT the bytes, register
+// the file. An upload that fails gets a fresh URL (they are one-time and expire), so a
+// retry never reuses one. step, when not nil, is told each step as it starts.
+func (c *Client) UploadFile(ctx context.Context, name string, data []byte, typ string, step func(string)) (PushResult, error) {
 	if step == nil {
 		step = func(string) {}
 	}
@@ -68,10 +88,6 @@ func (c *Client) Push(ctx context.Context, name string, data []byte, typ string,
 	if err != nil {
 		return res, fmt.Errorf("the file was uploaded but not registered, so nothing changed in Torii: %w", err)
 	}
-	step(fmt.Sprintf("syncing file %d to app account %d", res.FileID, appAccount))
-	if err := c.Sync(ctx, res.FileID, appAccount); err != nil {
-		return res, &SyncError{FileID: res.FileID, Err: err}
-	}
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -81,8 +97,8 @@ func (c *Client) Push(ctx context.Context, name string, data []byte, typ string,
 func uploadRetryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.Status == http.StatusForbidden || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+		return ae.Status == http.StatusForbidden || ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusRequestTimeout || ae.Status >= 500
 	}
 	var te *transportError
-	return errors.As(err, &te)
+	return errors.As(err, &te) && !te.permanent
 }

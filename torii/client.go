@@ -1,8 +1,13 @@
-package writers
+// Package torii is a client of Torii's API for custom integrations: check a key, ask for
+// an upload URL, upload to storage, register the file and sync it, with retries that
+// never register or sync a file twice.
+package torii
 
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,21 +23,31 @@ import (
 	"time"
 )
 
-// DefaultAPIURL is Torii's API host.
-const DefaultAPIURL = "https://api.toriihq.com"
+// DefaultURL is Torii's API host.
+const DefaultURL = "https://api.toriihq.com"
 
 // UploadType is the type under which custom-integration files are uploaded and
 // registered, as Torii's custom-integration article does it.
 const UploadType = "customIntegrationData"
 
 // Client calls Torii's API. The zero value is not usable; use NewClient.
+//
+// The API key goes to the API's own origin only: a redirect to another scheme, host or
+// port is not followed, and fails with its target named. The storage upload follows
+// redirects to https only, and sends no Referer (a storage URL's query is a credential);
+// storage URLs are logged and reported without their query.
 type Client struct {
 	base  *url.URL // ends in /v1.0
 	key   string
-	http  *http.Client
 	Retry Retry
-	// Timeout bounds each API call; uploads get UploadTimeout.
+	// Timeout bounds each API call. An upload gets UploadTimeout plus the time its bytes
+	// take at UploadRate (bytes per second), so that a large file is not cut short and a
+	// stalled one does not hang for minutes.
 	Timeout, UploadTimeout time.Duration
+	UploadRate             int
+	// Transport carries the requests; nil is http.DefaultTransport. Whatever it is, the
+	// client decides about redirects itself (see Client).
+	Transport http.RoundTripper
 	// Log, when set, is told about every HTTP exchange. It never sees headers, bodies or
 	// the query of a storage URL.
 	Log func(Call)
@@ -60,12 +75,40 @@ type Retry struct {
 // DefaultRetry suits Torii's per-minute rate limits and its one-sync-at-a-time rule.
 var DefaultRetry = Retry{Attempts: 5, Base: 500 * time.Millisecond, Max: 30 * time.Second, MaxRetryAfter: 2 * time.Minute, SyncBusy: 10, SyncBusyWait: 30 * time.Second}
 
-// NewClient returns a client for the API at baseURL (DefaultAPIURL when empty). Plain
+// NewClient returns a client for the API at baseURL (DefaultURL when empty). Plain
 // http is refused except to a loopback address, so that the key never crosses a
 // network in clear text.
 func NewClient(baseURL, apiKey string) (*Client, error) {
+	u, err := ParseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if apiKey == "" {
+		return nil, errors.New("no API key")
+	}
+	if strings.ContainsFunc(apiKey, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		// The key itself is never shown, not even in part.
+		return nil, &hintError{
+			err:  errors.New("the API key holds a space, a line break or another character that cannot be sent in a header"),
+			hint: "the key is one line of printable characters: check TORII_API_KEY or the key file",
+		}
+	}
+	return &Client{
+		base:          u,
+		key:           apiKey,
+		Retry:         DefaultRetry,
+		Timeout:       30 * time.Second,
+		UploadTimeout: 30 * time.Second,
+		UploadRate:    256 << 10,
+		sleep:         sleepCtx,
+	}, nil
+}
+
+// ParseURL checks an API URL as NewClient does and returns it ending in /v1.0, the
+// prefix of every call. An empty url is DefaultURL.
+func ParseURL(baseURL string) (*url.URL, error) {
 	if baseURL == "" {
-		baseURL = DefaultAPIURL
+		baseURL = DefaultURL
 	}
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -77,26 +120,33 @@ func NewClient(baseURL, apiKey string) (*Client, error) {
 	if u.User != nil || u.RawQuery != "" {
 		return nil, fmt.Errorf("api url %q: want no credentials or query in the url", u.Redacted())
 	}
-	if apiKey == "" {
-		return nil, errors.New("no API key")
-	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	if !strings.HasSuffix(u.Path, "/v1.0") {
 		u.Path += "/v1.0"
 	}
-	return &Client{
-		base:          u,
-		key:           apiKey,
-		http:          &http.Client{},
-		Retry:         DefaultRetry,
-		Timeout:       30 * time.Second,
-		UploadTimeout: 5 * time.Minute,
-		sleep:         sleepCtx,
-	}, nil
+	return u, nil
 }
 
-// Host is the API host, which keys baselines.
-func (c *Client) Host() string { return c.base.Host }
+// CanonicalHost is u's host as one name, however it is spelled: lowercase, without a
+// trailing dot, and without the scheme's default port (443 for https, 80 for http).
+// API.example.com., api.example.com:443 and https://api.example.com/ are one host.
+func CanonicalHost(u *url.URL) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if port == "" || u.Scheme == "https" && port == "443" || u.Scheme == "http" && port == "80" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// Host is the API host, as CanonicalHost spells it.
+func (c *Client) Host() string { return CanonicalHost(c.base) }
+
+// URL is the API's URL, ending in /v1.0.
+func (c *Client) URL() string { return c.base.String() }
 
 func isLoopback(host string) bool {
 	if host == "localhost" {
@@ -139,8 +189,12 @@ func (e *APIError) Hint() string {
 		return "check the API key (TORII_API_KEY or --api-key-file): Torii → Settings → API Access"
 	case strings.Contains(strings.ToLower(e.Message), "wrong account"):
 		return "check --app-account: the App account ID is on the custom integration's tile in Torii; disconnecting the integration revokes it"
-	case e.Status == http.StatusForbidden:
+	case e.Status == http.StatusForbidden && e.Path != "(storage)":
 		return "the API key needs full access: Torii → Settings → API Access"
+	case strings.Contains(strings.ToLower(e.Message), "illegal file structure"):
+		return "Torii could not read the file as a users file: check it with torii-transform validate"
+	case e.Status == http.StatusNotFound:
+		return "check --api-url (or TORII_API_URL): Torii's API is at " + DefaultURL
 	}
 	return ""
 }
@@ -235,23 +289,35 @@ func (c *Client) Sync(ctx context.Context, fileID, appAccount int64) error {
 // URL was signed for and no Authorization header: the key must not reach the storage.
 func (c *Client) Upload(ctx context.Context, uploadURL, typ string, data []byte) error {
 	u, err := url.Parse(uploadURL)
-	if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
-		return errors.New("the upload url from Torii is not an https url")
+	if err != nil || !storageScheme(u, u) {
+		return &transportError{method: "PUT", path: "(storage)", err: errors.New("the upload url from Torii is not an https url"), permanent: true}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.UploadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.uploadTimeout(len(data)))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, uploadURL, bytes.NewReader(data))
 	if err != nil {
-		return err
+		return &transportError{method: "PUT", path: "(storage)", err: redactURL(err), permanent: true}
 	}
 	req.Header.Set("Content-Type", typ)
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	hc := &http.Client{Transport: c.Transport, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		// Go sets a Referer, the previous URL with its signed query, before it asks.
+		req.Header.Del("Referer")
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		if !storageScheme(via[0].URL, req.URL) {
+			return &redirectError{to: redact(req.URL), why: "not https: the file is not sent in clear text"}
+		}
+		return nil
+	}}
+	resp, err := hc.Do(req)
 	call := Call{Method: http.MethodPut, Host: u.Host, Path: u.Path, Took: time.Since(start)}
 	if err != nil {
-		call.Err = err
+		te := c.transportError("PUT", "(storage)", err, true)
+		call.Err = te.err
 		c.log(call)
-		return &transportError{method: "PUT", path: "(storage)", err: redactURL(err)}
+		return te
 	}
 	defer resp.Body.Close()
 	call.Status = resp.StatusCode
@@ -263,6 +329,22 @@ func (c *Client) Upload(ctx context.Context, uploadURL, typ string, data []byte)
 	// Storage errors are XML: <Error><Code>AccessDenied</Code>...; the code says enough.
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	return &APIError{Method: "PUT", Path: "(storage)", Status: resp.StatusCode, Message: xmlCode(b)}
+}
+
+// storageScheme reports whether the upload may go to u, first requested as from: https,
+// or plain http from plain http on loopback (a test's fake storage). Never from https
+// to http.
+func storageScheme(from, u *url.URL) bool {
+	return u.Scheme == "https" || u.Scheme == "http" && from.Scheme == "http" && isLoopback(u.Hostname())
+}
+
+// uploadTimeout is how long an upload of size bytes may take.
+func (c *Client) uploadTimeout(size int) time.Duration {
+	d := c.UploadTimeout
+	if c.UploadRate > 0 {
+		d += time.Duration(size) * time.Second / time.Duration(c.UploadRate)
+	}
+	return d
 }
 
 func xmlCode(b []byte) string {
@@ -284,6 +366,76 @@ func redactURL(err error) error {
 	return err
 }
 
+// redact is u without its query, fragment and user information, for messages.
+func redact(u *url.URL) string {
+	r := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	return r.String()
+}
+
+const maxRedirects = 10
+
+// redirectError is a redirect the client refused to follow.
+type redirectError struct {
+	to, why string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("redirected to %s, not followed: %s", e.to, e.why)
+}
+
+func (e *redirectError) Hint() string {
+	return "point --api-url (or TORII_API_URL) at the API itself, not at an address that redirects elsewhere"
+}
+
+// hintError is an error with a likely fix.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Hint() string  { return e.hint }
+
+// sameOrigin reports whether a redirect from a to b keeps scheme, host and port, so that
+// the key may follow it.
+func sameOrigin(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && CanonicalHost(a) == CanonicalHost(b)
+}
+
+// checkRedirect keeps the API key with the API's origin.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	req.Header.Del("Referer")
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if !sameOrigin(via[0].URL, req.URL) {
+		return &redirectError{to: redact(req.URL), why: "another origin than the API's, so the API key was not sent"}
+	}
+	return nil
+}
+
+// transportError wraps err, a failure of the HTTP client to get an answer, saying
+// whether a retry can help: not after a refused redirect, a certificate that is not
+// trusted, or a request that cannot be built.
+func (c *Client) transportError(method, path string, err error, sent bool) *transportError {
+	err = redactURL(err)
+	te := &transportError{method: method, path: path, err: err, sent: sent}
+	var re *redirectError
+	var uae x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var cie x509.CertificateInvalidError
+	var cve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &re):
+		te.permanent = true
+	case errors.As(err, &uae), errors.As(err, &he), errors.As(err, &cie), errors.As(err, &cve):
+		te.permanent = true
+		te.err = &hintError{err: err, hint: "the server's certificate is not trusted: check the API url; behind a proxy that inspects TLS, add its CA with SSL_CERT_FILE"}
+	}
+	return te
+}
+
 func (c *Client) log(call Call) {
 	if c.Log != nil {
 		c.Log(call)
@@ -295,6 +447,7 @@ type transportError struct {
 	method, path string
 	err          error
 	sent         bool // the request may have reached the server
+	permanent    bool // trying again cannot help
 }
 
 func (e *transportError) Error() string {
@@ -319,7 +472,7 @@ func (p retryPolicy) retryable(err error) (bool, time.Duration) {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch {
-		case ae.Status == http.StatusTooManyRequests:
+		case ae.Status == http.StatusTooManyRequests, ae.Status == http.StatusRequestTimeout:
 			return true, 0
 		case ae.Status == http.StatusBadGateway, ae.Status == http.StatusServiceUnavailable:
 			return true, 0 // the request did not get through to Torii
@@ -330,7 +483,7 @@ func (p retryPolicy) retryable(err error) (bool, time.Duration) {
 	}
 	var te *transportError
 	if errors.As(err, &te) {
-		return p == retryAlways || !te.sent, 0
+		return !te.permanent && (p == retryAlways || !te.sent), 0
 	}
 	return false, 0
 }
@@ -388,7 +541,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
-		return 0, err
+		return 0, &transportError{method: method, path: path, err: redactURL(err), permanent: true}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
@@ -400,12 +553,14 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 		WroteHeaders: func() { sent.Store(true) },
 	}))
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	hc := &http.Client{Transport: c.Transport, CheckRedirect: checkRedirect}
+	resp, err := hc.Do(req)
 	call := Call{Method: method, Host: u.Host, Path: u.Path, Took: time.Since(start)}
 	if err != nil {
-		call.Err = redactURL(err)
+		te := c.transportError(method, path, err, sent.Load())
+		call.Err = te.err
 		c.log(call)
-		return 0, &transportError{method: method, path: path, err: redactURL(err), sent: sent.Load()}
+		return 0, te
 	}
 	defer resp.Body.Close()
 	call.Status = resp.StatusCode

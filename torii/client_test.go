@@ -1,4 +1,4 @@
-package writers
+package torii
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/torii-transform/torii-transform/internal/toriifake"
+	"github.com/torii-transform/torii-transform/torii/toriitest"
 )
 
 const (
@@ -22,7 +22,7 @@ const (
 var usersFile = []byte(`{"users":[{"email":"ada@example.com","status":"active"}]}` + "\n")
 
 // newTestClient returns a client of fake that records its waits instead of sleeping.
-func newTestClient(t *testing.T, fake *toriifake.Server) (*Client, *[]time.Duration) {
+func newTestClient(t *testing.T, fake *toriitest.Server) (*Client, *[]time.Duration) {
 	t.Helper()
 	c, err := NewClient(fake.URL, testKey)
 	if err != nil {
@@ -36,18 +36,18 @@ func newTestClient(t *testing.T, fake *toriifake.Server) (*Client, *[]time.Durat
 	return c, &waits
 }
 
-func newFake(t *testing.T) *toriifake.Server {
-	fake := toriifake.New(testKey, account)
+func newFake(t *testing.T) *toriitest.Server {
+	fake := toriitest.New(testKey, account)
 	t.Cleanup(fake.Close)
 	return fake
 }
 
 // checkSecrets asserts that the key never reached the storage and that exactly one
 // sync carried the file.
-func checkPushed(t *testing.T, fake *toriifake.Server) {
+func checkPushed(t *testing.T, fake *toriitest.Server) {
 	t.Helper()
 	for _, r := range fake.Requests() {
-		if r.Endpoint != toriifake.Storage {
+		if r.Endpoint != toriitest.Storage {
 			continue
 		}
 		if r.Authorization != "" || strings.Contains(r.URL, testKey) || bytes.Contains(r.Body, []byte(testKey)) {
@@ -66,7 +66,7 @@ func checkPushed(t *testing.T, fake *toriifake.Server) {
 	}
 }
 
-func endpoints(fake *toriifake.Server) []string {
+func endpoints(fake *toriitest.Server) []string {
 	var eps []string
 	for _, r := range fake.Requests() {
 		eps = append(eps, r.Endpoint)
@@ -87,7 +87,7 @@ func TestPush(t *testing.T) {
 	if res.FileID != 1001 || res.Bytes != len(usersFile) || !strings.HasSuffix(res.FilePath, "/users.json") {
 		t.Errorf("result %+v", res)
 	}
-	want := []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync}
+	want := []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync}
 	if diff := cmp.Diff(want, endpoints(fake)); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
@@ -104,7 +104,7 @@ func TestPush(t *testing.T) {
 func TestPushRetries(t *testing.T) {
 	tests := []struct {
 		name      string
-		faults    map[string][]toriifake.Fault
+		faults    map[string][]toriitest.Fault
 		busy      int
 		wantCalls []string
 		wantWaits []time.Duration // exact waits; nil: any number of jittered waits
@@ -112,44 +112,44 @@ func TestPushRetries(t *testing.T) {
 	}{
 		{
 			name:      "429 with Retry-After",
-			faults:    map[string][]toriifake.Fault{toriifake.URL: {{Status: 429, RetryAfter: "7"}}},
-			wantCalls: []string{toriifake.URL, toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.URL: {{Status: 429, RetryAfter: "7"}}},
+			wantCalls: []string{toriitest.URL, toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 			wantWaits: []time.Duration{7 * time.Second},
 		},
 		{
 			name:      "Retry-After is capped",
-			faults:    map[string][]toriifake.Fault{toriifake.Sync: {{Status: 429, RetryAfter: "86400"}}},
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.Sync: {{Status: 429, RetryAfter: "86400"}}},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync, toriitest.Sync},
 			wantWaits: []time.Duration{DefaultRetry.MaxRetryAfter},
 		},
 		{
 			name:      "a dropped connection and a 5xx on a GET",
-			faults:    map[string][]toriifake.Fault{toriifake.URL: {{Drop: true}, {Status: 500}}},
-			wantCalls: []string{toriifake.URL, toriifake.URL, toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.URL: {{Drop: true}, {Status: 500}}},
+			wantCalls: []string{toriitest.URL, toriitest.URL, toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 			jittered:  2,
 		},
 		{
 			name:      "an expired upload URL gets a fresh one at once",
-			faults:    map[string][]toriifake.Fault{toriifake.Storage: {{Status: 403}}},
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.Storage: {{Status: 403}}},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 			wantWaits: []time.Duration{},
 		},
 		{
 			name:      "a dropped upload gets a fresh URL after a backoff",
-			faults:    map[string][]toriifake.Fault{toriifake.Storage: {{Drop: true}}},
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.Storage: {{Drop: true}}},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 			jittered:  1,
 		},
 		{
 			name:      "503 on register is retried: Torii did not take it",
-			faults:    map[string][]toriifake.Fault{toriifake.Register: {{Status: 503}}},
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Register, toriifake.Sync},
+			faults:    map[string][]toriitest.Fault{toriitest.Register: {{Status: 503}}},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Register, toriitest.Sync},
 			jittered:  1,
 		},
 		{
 			name:      "409: another sync runs; wait and retry",
 			busy:      2,
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync, toriifake.Sync, toriifake.Sync},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync, toriitest.Sync, toriitest.Sync},
 			wantWaits: []time.Duration{DefaultRetry.SyncBusyWait, DefaultRetry.SyncBusyWait},
 		},
 	}
@@ -190,7 +190,7 @@ func TestPushRetries(t *testing.T) {
 func TestPushFailures(t *testing.T) {
 	tests := []struct {
 		name      string
-		faults    map[string][]toriifake.Fault
+		faults    map[string][]toriitest.Fault
 		busy      int
 		key       string
 		account   int64
@@ -204,7 +204,7 @@ func TestPushFailures(t *testing.T) {
 			key:       "wrong-key",
 			want:      "GET /files/url: 401 Unauthorized",
 			wantHint:  "check the API key (TORII_API_KEY or --api-key-file): Torii → Settings → API Access",
-			wantCalls: []string{toriifake.URL},
+			wantCalls: []string{toriitest.URL},
 		},
 		{
 			name:      "wrong account",
@@ -212,20 +212,20 @@ func TestPushFailures(t *testing.T) {
 			want:      "the file was uploaded and registered as file 1001, but the sync failed: PUT /services/sync/custom: 400 Wrong account",
 			wantHint:  "check --app-account: the App account ID is on the custom integration's tile in Torii; disconnecting the integration revokes it",
 			syncError: true,
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 		},
 		{
 			name:      "a sync that may have started is not repeated",
-			faults:    map[string][]toriifake.Fault{toriifake.Sync: {{After: true, Drop: true}}},
+			faults:    map[string][]toriitest.Fault{toriitest.Sync: {{After: true, Drop: true}}},
 			want:      "the file was uploaded and registered as file 1001, but the sync failed: PUT /services/sync/custom: EOF",
 			syncError: true,
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register, toriifake.Sync},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register, toriitest.Sync},
 		},
 		{
 			name:      "a registration that may have happened is not repeated",
-			faults:    map[string][]toriifake.Fault{toriifake.Register: {{After: true, Status: 500}}},
+			faults:    map[string][]toriitest.Fault{toriitest.Register: {{After: true, Status: 500}}},
 			want:      "the file was uploaded but not registered, so nothing changed in Torii: POST /files: 500 Internal Server Error",
-			wantCalls: []string{toriifake.URL, toriifake.Storage, toriifake.Register},
+			wantCalls: []string{toriitest.URL, toriitest.Storage, toriitest.Register},
 		},
 		{
 			name:      "409 past the limit",
@@ -235,12 +235,12 @@ func TestPushFailures(t *testing.T) {
 		},
 		{
 			name:   "malformed JSON",
-			faults: map[string][]toriifake.Fault{toriifake.URL: {{Malformed: true}}},
+			faults: map[string][]toriitest.Fault{toriitest.URL: {{Malformed: true}}},
 			want:   "GET /files/url: the answer is not the JSON Torii documents: unexpected end of JSON input",
 		},
 		{
 			name:   "5xx on every try",
-			faults: map[string][]toriifake.Fault{toriifake.URL: {{Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}},
+			faults: map[string][]toriitest.Fault{toriitest.URL: {{Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}},
 			want:   "GET /files/url: 500 Internal Server Error (gave up after 5 tries)",
 		},
 	}
@@ -300,7 +300,7 @@ func TestPushFailures(t *testing.T) {
 
 func TestSlowAnswerTimesOut(t *testing.T) {
 	fake := newFake(t)
-	fake.Fail(toriifake.URL, toriifake.Fault{Delay: 300 * time.Millisecond})
+	fake.Fail(toriitest.URL, toriitest.Fault{Delay: 300 * time.Millisecond})
 	c, waits := newTestClient(t, fake)
 	c.Timeout = 50 * time.Millisecond
 	if _, _, err := c.UploadURL(context.Background(), "users.json", UploadType); err != nil {
@@ -313,7 +313,7 @@ func TestSlowAnswerTimesOut(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	fake := newFake(t)
-	fake.Fail(toriifake.URL, toriifake.Fault{Status: 500})
+	fake.Fail(toriitest.URL, toriitest.Fault{Status: 500})
 	c, err := NewClient(fake.URL, testKey)
 	if err != nil {
 		t.Fatal(err)

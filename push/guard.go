@@ -1,4 +1,4 @@
-package usersfile
+package push
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // Guard is the check that stops a push that would take the app from many people at once,
@@ -90,10 +92,10 @@ func (g Guard) Threshold(active int) (limit int, rule string) {
 func formatPercent(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 
 // Evaluate returns what g would refuse in replacing old, the baseline, with new, whether
-// or not Force is set, or nil when nothing. d is Compare(old, new); nil computes it.
-func (g Guard) Evaluate(old, new *File, d *Diff) *GuardError {
+// or not Force is set, or nil when nothing. d is usersfile.Compare(old, new); nil computes it.
+func (g Guard) Evaluate(old, new *usersfile.File, d *usersfile.Diff) *GuardError {
 	if d == nil {
-		d = Compare(old, new)
+		d = usersfile.Compare(old, new)
 	}
 	s := d.Summary()
 	limit, rule := g.Threshold(s.ActiveBefore)
@@ -112,8 +114,8 @@ func (g Guard) Evaluate(old, new *File, d *Diff) *GuardError {
 }
 
 // Check returns a *GuardError when replacing old, the baseline, with new goes beyond g,
-// and nil when it does not or when g.Force is set. d is Compare(old, new); nil computes it.
-func (g Guard) Check(old, new *File, d *Diff) error {
+// and nil when it does not or when g.Force is set. d is usersfile.Compare(old, new); nil computes it.
+func (g Guard) Check(old, new *usersfile.File, d *usersfile.Diff) error {
 	if e := g.Evaluate(old, new, d); e != nil && !g.Force {
 		return e
 	}

@@ -1,12 +1,16 @@
-// Package toriifake is a fake of Torii's upload-and-sync API for tests, as strict as the
+// Package toriitest is a fake of Torii's upload-and-sync API for tests, as strict as the
 // real one: one-time expiring upload URLs signed for a content type, storage that
-// refuses an Authorization header, one sync at a time, and injectable faults.
-package toriifake
+// refuses an Authorization header, one sync at a time, and injectable faults (errors,
+// dropped connections, redirects, requests held until released). It listens on
+// loopback only.
+package toriitest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -33,6 +37,11 @@ type Fault struct {
 	Delay      time.Duration // wait before answering (or before the fault)
 	Malformed  bool          // answer 200 with a body that is not JSON
 	After      bool          // do the work first, then fail: the client cannot tell
+	// Redirect answers with a redirect (Status, default 307) to this URL.
+	Redirect string
+	// Hold keeps the request waiting until Release is called or the client goes away;
+	// with After, the work is done first.
+	Hold bool
 }
 
 // Request is a request the fake received.
@@ -41,6 +50,7 @@ type Request struct {
 	Authorization string
 	ContentType   string
 	URL           string // path and query as received
+	Referer       string
 	Body          []byte
 }
 
@@ -67,6 +77,9 @@ type Server struct {
 	ids      map[int64]string   // registered file id → path
 	nextID   int64
 	syncs    []SyncRecord
+	org      int64
+	gate     chan struct{}  // closed by Release
+	held     map[string]int // requests that were held, by endpoint
 }
 
 type upload struct {
@@ -75,21 +88,76 @@ type upload struct {
 	used      bool
 }
 
-// New starts a fake that accepts key and knows the given app accounts.
+// New starts a fake on plain http that accepts key and knows the given app accounts.
 func New(key string, accounts ...int64) *Server {
+	s := newServer(key, accounts)
+	s.Start()
+	s.setBase()
+	return s
+}
+
+// NewTLS starts a fake on https. Its Client() trusts its certificate, which is valid for
+// 127.0.0.1, example.com and *.example.com.
+func NewTLS(key string, accounts ...int64) *Server {
+	s := newServer(key, accounts)
+	s.StartTLS()
+	s.setBase()
+	return s
+}
+
+func newServer(key string, accounts []int64) *Server {
 	s := &Server{
 		Key: key, Accounts: map[int64]bool{}, URLTTL: 5 * time.Minute,
 		faults: map[string][]Fault{}, uploads: map[string]*upload{}, files: map[string][]byte{}, ids: map[int64]string{}, nextID: 1000,
+		org: 7, gate: make(chan struct{}), held: map[string]int{},
 	}
 	for _, a := range accounts {
 		s.Accounts[a] = true
 	}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Start()
+	// A client that does not trust the certificate is what some tests are about.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
+	return s
+}
+
+func (s *Server) setBase() {
 	s.mu.Lock()
 	s.base = s.URL
 	s.mu.Unlock()
-	return s
+}
+
+// SetOrg sets the id of the organization GET /orgs/my names (7 by default).
+func (s *Server) SetOrg(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.org = id
+}
+
+// Release lets every held request go on.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.gate)
+	s.gate = make(chan struct{})
+}
+
+// Held returns how many requests to endpoint were held so far.
+func (s *Server) Held(endpoint string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held[endpoint]
+}
+
+// AwaitHeld waits until n requests to endpoint were held, or timeout passes.
+func (s *Server) AwaitHeld(endpoint string, n int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for s.Held(endpoint) < n {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d requests to %s held after %v, want %d", s.Held(endpoint), endpoint, timeout, n)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return nil
 }
 
 // SetBusy makes the next n syncs answer 409: another sync of the account is running.
@@ -138,7 +206,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	ep := endpointOf(r)
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Endpoint: ep, Authorization: r.Header.Get("Authorization"), ContentType: r.Header.Get("Content-Type"), URL: r.URL.RequestURI(), Body: body})
+	s.requests = append(s.requests, Request{Endpoint: ep, Authorization: r.Header.Get("Authorization"), ContentType: r.Header.Get("Content-Type"), URL: r.URL.RequestURI(), Referer: r.Header.Get("Referer"), Body: body})
 	var fault *Fault
 	if q := s.faults[ep]; len(q) > 0 {
 		fault, s.faults[ep] = &q[0], q[1:]
@@ -150,7 +218,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if fault.After {
 			s.handle(httptest.NewRecorder(), r, ep, body)
 		}
+		if fault.Hold {
+			s.mu.Lock()
+			gate := s.gate
+			s.held[ep]++
+			s.mu.Unlock()
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+			if fault.After && !fault.Drop && fault.Status == 0 {
+				// The work is done: answer as the real API would have.
+				s.answerDone(w, ep)
+				return
+			}
+		}
 		switch {
+		case fault.Redirect != "":
+			status := cmp.Or(fault.Status, http.StatusTemporaryRedirect)
+			http.Redirect(w, r, fault.Redirect, status)
+			return
 		case fault.Drop:
 			hj, _ := w.(http.Hijacker)
 			conn, _, err := hj.Hijack()
@@ -171,6 +259,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.handle(w, r, ep, body)
+}
+
+// answerDone answers a request whose work was done already, as the API does.
+func (s *Server) answerDone(w http.ResponseWriter, ep string) {
+	switch ep {
+	case Sync:
+		json.NewEncoder(w).Encode(map[string]any{"success": true})
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {
@@ -201,7 +299,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ep string, body 
 	defer s.mu.Unlock()
 	switch ep {
 	case Org:
-		json.NewEncoder(w).Encode(map[string]any{"org": map[string]any{"id": 7, "companyName": "Example Inc", "domain": "example.com"}})
+		json.NewEncoder(w).Encode(map[string]any{"org": map[string]any{"id": s.org, "companyName": "Example Inc", "domain": "example.com"}})
 	case URL:
 		name, typ := r.URL.Query().Get("name"), r.URL.Query().Get("type")
 		if name == "" || typ == "" {

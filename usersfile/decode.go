@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"unsafe"
 )
 
 // Error is an error at a position in a users file. Line and Column are 1-based; Column
@@ -55,15 +56,21 @@ func DecodeBytes(data []byte) (*File, error) {
 // DecodeValid validates data as Validate does and, when it breaks no rule, decodes it as
 // Decode does. It walks data once to check it and once to decode it, where Validate and
 // then Decode would walk it three times.
-func DecodeValid(data []byte) (*File, []Violation, error) {
-	if err := syntaxError(data); err != nil {
+func DecodeValid(data []byte) (*File, []Violation, error) { return decodeValid(data, nil) }
+
+// decodeValid is DecodeValid, letting go of the data it has passed when release is set
+// (see DecodeValidFile).
+func decodeValid(data []byte, release func(int)) (*File, []Violation, error) {
+	if err := syntaxErrorReleasing(data, release); err != nil {
 		return nil, nil, err
 	}
 	c := newChecker(data)
+	c.rel.release = release
 	c.document()
 	if vs := c.violations(); len(vs) > 0 {
 		return nil, vs, nil
 	}
+	c.rel.next = 0
 	return c.decode(), nil, nil
 }
 
@@ -72,29 +79,30 @@ func DecodeValid(data []byte) (*File, []Violation, error) {
 // every number is an integer that fits in an int64.
 func (c *checker) decode() *File {
 	var f File
-	c.pos = 0
+	c.pos, c.license = 0, 0
 	c.ws()
 	c.object(func(key []byte, _ int) {
 		switch string(key) {
 		case "users":
-			f.Users = decodeList(c, c.decodeUser)
+			f.Users = decodeList(c, c.counts.Users, c.decodeUser)
 		case "licenses":
-			f.Licenses = decodeList(c, c.decodeLicense)
+			f.Licenses = decodeList(c, c.counts.Licenses, c.decodeLicense)
 		}
 	})
 	return &f
 }
 
-// decodeList decodes an array, or null, decoding each element into its zero value.
-func decodeList[T any](c *checker, elem func(*T)) []T {
+// decodeList decodes an array, or null, decoding each element into its zero value. n is
+// the array's length as the checker counted it, or a guess: the users of a million-user
+// file are allocated once, not grown into.
+func decodeList[T any](c *checker, n int, elem func(*T)) []T {
 	if c.null() {
 		return nil
 	}
-	s := []T{}
+	s := make([]T, 0, n)
 	c.array(func(int) {
-		var v T
-		elem(&v)
-		s = append(s, v)
+		s = append(s, *new(T))
+		elem(&s[len(s)-1])
 	})
 	return s
 }
@@ -118,14 +126,19 @@ func (c *checker) decodeUser(u *User) {
 		case "externalStatus":
 			c.decodeString(&u.ExternalStatus)
 		case "roles":
-			u.Roles = decodeList(c, c.decodeString)
+			u.Roles = decodeList(c, 1, c.decodeShared)
 		case "lastUsedDate":
-			c.decodeString(&u.LastUsedDate)
+			c.decodeShared(&u.LastUsedDate)
 		}
 	})
 }
 
 func (c *checker) decodeLicense(l *License) {
+	seats := 0 // as the checker counted them, for the license at this index
+	if i := c.license; i < len(c.seats) {
+		seats = c.seats[i]
+	}
+	c.license++
 	if c.null() {
 		return
 	}
@@ -138,7 +151,7 @@ func (c *checker) decodeLicense(l *License) {
 		case "unassignedAmount":
 			c.decodeInt(&l.UnassignedAmount)
 		case "users":
-			l.Users = decodeList(c, c.decodeLicenseUser)
+			l.Users = decodeList(c, seats, c.decodeLicenseUser)
 		}
 	})
 }
@@ -154,7 +167,7 @@ func (c *checker) decodeLicenseUser(u *LicenseUser) {
 		case "licenseStatus":
 			c.decodeWord(&u.LicenseStatus, licenseStatuses)
 		case "lastUsedDate":
-			c.decodeString(&u.LastUsedDate)
+			c.decodeShared(&u.LastUsedDate)
 		}
 	})
 }
@@ -170,8 +183,49 @@ func (c *checker) null() bool {
 
 func (c *checker) decodeString(dst *string) {
 	if !c.null() {
-		*dst = c.str()
+		*dst = c.keep(c.rawString())
 	}
+}
+
+// decodeShared decodes a string that many users have too, such as a date or a role, and
+// shares one copy of each between them, up to a bound on how many it remembers.
+func (c *checker) decodeShared(dst *string) {
+	if c.null() {
+		return
+	}
+	b := c.rawString()
+	if s, ok := c.shared[string(b)]; ok { // no allocation: the compiler looks up without converting
+		*dst = s
+		return
+	}
+	*dst = c.keep(b)
+	if c.shared == nil {
+		c.shared = make(map[string]string)
+	}
+	if len(c.shared) < maxShared {
+		c.shared[*dst] = *dst
+	}
+}
+
+// maxShared bounds the strings decodeShared remembers: the dates of a few years and the
+// roles of an app are far fewer.
+const maxShared = 1 << 14
+
+// keep returns b as a string in the decoder's arena: the strings of a file share a few
+// large allocations, instead of taking one each.
+func (c *checker) keep(b []byte) string {
+	const chunk = 64 << 10
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > chunk/16:
+		return string(b)
+	case cap(c.arena)-len(c.arena) < len(b):
+		c.arena = make([]byte, 0, chunk)
+	}
+	start := len(c.arena)
+	c.arena = append(c.arena, b...)
+	return unsafe.String(&c.arena[start], len(b))
 }
 
 // decodeWord decodes a string that is usually one of words, sharing the word's memory
@@ -187,7 +241,7 @@ func (c *checker) decodeWord(dst *string, words []string) {
 			return
 		}
 	}
-	*dst = string(s)
+	*dst = c.keep(s)
 }
 
 func (c *checker) decodeInt(dst **int64) {
@@ -202,8 +256,12 @@ func (c *checker) decodeInt(dst **int64) {
 }
 
 // syntaxError returns a positioned error when data is not one JSON value, and nil when it is.
-func syntaxError(data []byte) error {
-	if validJSON(data) {
+func syntaxError(data []byte) error { return syntaxErrorReleasing(data, nil) }
+
+// syntaxErrorReleasing is syntaxError, letting go of the data it has passed when the data
+// is valid and release is set (see CheckFile).
+func syntaxErrorReleasing(data []byte, release func(int)) error {
+	if validJSONReleasing(data, release) {
 		return nil
 	}
 	// Unmarshal checks the syntax of all of data before it decodes anything, so the target

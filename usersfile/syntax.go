@@ -5,8 +5,11 @@ package usersfile
 // scanned for their few special bytes at once rather than byte by byte through a state
 // machine. Like json.Valid, it accepts invalid UTF-8 inside strings: the checker reports
 // that as a violation of its own.
-func validJSON(data []byte) bool {
-	s := syntax{data: data}
+func validJSON(data []byte) bool { return validJSONReleasing(data, nil) }
+
+// validJSONReleasing is validJSON, letting go of the data it has passed (see CheckFile).
+func validJSONReleasing(data []byte, release func(int)) bool {
+	s := syntax{data: data, rel: releaser{release: release}}
 	s.ws()
 	if !s.value(0) {
 		return false
@@ -22,6 +25,7 @@ const maxDepth = 10000
 type syntax struct {
 	data []byte
 	pos  int
+	rel  releaser
 }
 
 func (s *syntax) ws() {
@@ -209,6 +213,7 @@ func (s *syntax) array(depth int) bool {
 		if !s.value(depth) {
 			return false
 		}
+		s.rel.passed(s.pos)
 		s.ws()
 		if s.pos >= len(s.data) {
 			return false

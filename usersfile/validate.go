@@ -57,11 +57,16 @@ type Counts struct {
 // Check validates data as Validate does, and counts its users and licenses, without
 // decoding it: for a file that is only checked, it takes a fraction of the time and
 // memory that Decode would.
-func Check(data []byte) (Counts, []Violation, error) {
-	if err := syntaxError(data); err != nil {
+func Check(data []byte) (Counts, []Violation, error) { return check(data, nil) }
+
+// check is Check, letting go of the data it has passed when release is set (see
+// CheckFile).
+func check(data []byte, release func(int)) (Counts, []Violation, error) {
+	if err := syntaxErrorReleasing(data, release); err != nil {
 		return Counts{}, nil, err
 	}
 	c := newChecker(data)
+	c.rel.release = release
 	c.document()
 	return c.counts, c.violations(), nil
 }
@@ -133,8 +138,12 @@ type checker struct {
 	found []finding
 
 	counts        Counts
-	userEmails    emailSet // sorted once the users array has been walked
-	haveUsers     bool     // the users array has been walked
+	rel           releaser          // lets go of the data walked past, for a mapped file
+	seats         []int             // license users of each license, as counted, for decode
+	arena         []byte            // where decode keeps the file's strings (see keep)
+	shared        map[string]string // strings many users share (see decodeShared)
+	userEmails    emailSet          // sorted once the users array has been walked
+	haveUsers     bool              // the users array has been walked
 	pending       []pendingEmail
 	licenseNames  map[string]int
 	license       int      // index of the license being walked
@@ -653,11 +662,17 @@ func (c *checker) licenseUsers() {
 		return
 	}
 	c.licenseEmails.reset()
+	n := 0
 	c.array(func(j int) {
 		c.pushIndex(j)
 		c.licenseUser(j)
 		c.pop()
+		n++
 	})
+	for len(c.seats) <= c.license {
+		c.seats = append(c.seats, 0)
+	}
+	c.seats[c.license] = n
 	set := &c.licenseEmails
 	repeated := make(map[int32]bool)
 	set.repeats(c, func(e, first emailEntry) {

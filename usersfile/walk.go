@@ -140,6 +140,7 @@ func (c *checker) array(elem func(i int)) {
 	for i := 0; ; i++ {
 		c.ws()
 		elem(i)
+		c.rel.passed(c.pos)
 		if c.next() == ',' {
 			c.pos++
 			continue

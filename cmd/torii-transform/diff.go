@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -94,6 +95,9 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The old file's bytes are garbage now: return their memory before the new file's
+	// are read, so that the two files are never in memory at once, only their users.
+	debug.FreeOSMemory()
 	var new *usersfile.File
 	if f.convert.mapping != "" {
 		new, err = c.convertForDiff(cmd, &f.convert, newName)

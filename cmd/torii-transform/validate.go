@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,11 +36,18 @@ its JSON path. It exits 1 when the file is invalid.`,
 }
 
 func (c *cli) validate(name string, quiet bool) error {
-	data, err := c.readFile(name)
-	if err != nil {
-		return err
+	var counts usersfile.Counts
+	var vs []usersfile.Violation
+	var err error
+	if name == "-" {
+		var data []byte
+		if data, err = c.readFile(name); err != nil {
+			return err
+		}
+		counts, vs, err = usersfile.Check(data)
+	} else {
+		counts, vs, err = usersfile.CheckFile(name)
 	}
-	counts, vs, err := usersfile.Check(data)
 	if err := c.violations(name, vs, err, "Torii would refuse or misread this file"); err != nil {
 		return err
 	}
@@ -52,6 +60,13 @@ func (c *cli) validate(name string, quiet bool) error {
 // readUsersFile reads a users file ("-" is standard input) and checks it, as
 // checkUsersFile does.
 func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
+	if name != "-" {
+		f, vs, err := usersfile.DecodeValidFile(name)
+		if err := c.violations(name, vs, err, consequence); err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
 	data, err := c.readFile(name)
 	if err != nil {
 		return nil, err
@@ -101,10 +116,18 @@ func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*use
 // violations prints each violation of a users file with its position and JSON path, and
 // returns an error that counts them and says their consequence; err is a syntax error.
 func (c *cli) violations(name string, vs []usersfile.Violation, err error, consequence string) error {
-	name = displayName(name)
-	if err != nil {
-		return fmt.Errorf("%s:%v", name, err)
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &pe):
+		return diag.FileError(name, err)
+	case err != nil:
+		var se *usersfile.Error
+		if errors.As(err, &se) {
+			return fmt.Errorf("%s:%v", displayName(name), err)
+		}
+		return err
 	}
+	name = displayName(name)
 	for _, v := range vs {
 		pos := diag.Pos{File: name, Line: v.Line, Column: v.Column}
 		fmt.Fprintf(c.stderr, "torii-transform: %s: %s\n", pos, v)

@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files and testscript exp
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"torii-transform": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"torii-transform": func() { os.Exit(runProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

@@ -113,10 +113,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runContext runs the command line; ctx cancels network calls.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	return c.execute(args)
+}
+
+// execute runs the command line args and returns the exit code.
+func (c *cli) execute(args []string) int {
+	ctx, stderr := c.ctx, c.stderr
 	root := c.rootCmd()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetIn(c.stdin)
+	root.SetOut(c.stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	var s signalled

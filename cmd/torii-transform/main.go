@@ -138,13 +138,26 @@ func (c *cli) execute(args []string) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	if cmd, _, ferr := root.Find(args); ferr != nil && cmd == root && len(args) > 0 && strings.HasPrefix(err.Error(), "unknown command ") {
+		err = unknownCommand(root, args[0])
+	}
 	c.printError(err)
 	var ue usageError
 	if errors.As(err, &ue) || diag.IsUsage(err) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "hint: see 'torii-transform %s --help'\n", commandName(root, args))
+		fmt.Fprintf(stderr, "hint: see 'torii-transform %s--help'\n", commandName(root, args))
 		return exitUsage
 	}
 	return exitFail
+}
+
+// unknownCommand words cobra's error for an unknown command in the tool's way: one line,
+// and the command meant, if one is near, as a hint.
+func unknownCommand(root *cobra.Command, name string) error {
+	err := fmt.Errorf("unknown command %q", name)
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		err = fmt.Errorf("unknown command %q (did you mean %s?)", name, strings.Join(s, " or "))
+	}
+	return usageError{err}
 }
 
 // isCobraUsage recognises cobra's own errors for unknown commands and flags, which it
@@ -159,12 +172,13 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
+// commandName returns the subcommand args run, followed by a space, or "".
 func commandName(root *cobra.Command, args []string) string {
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd == root {
 		return ""
 	}
-	return cmd.Name()
+	return cmd.Name() + " "
 }
 
 func (c *cli) rootCmd() *cobra.Command {
@@ -179,7 +193,8 @@ that would remove too many users.`,
 		SilenceUsage:  true,
 		Version:       buildVersion(),
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
 	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.versionCmd())
 	return root
 }

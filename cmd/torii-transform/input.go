@@ -46,6 +46,8 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 			fl.NoOptDefVal = "true"
 		}
 	}
+	s := &readers.MaxCellTextSetting
+	fs.VarP(&settingFlag{f: f, s: s}, s.Flag, "", s.Usage)
 	fs.StringArrayVar(&f.lookups, "input", nil, "read a lookup table the mapping declares under lookups from this file, as NAME=FILE (repeatable; any format)")
 }
 

@@ -196,6 +196,7 @@ that would remove too many users.`,
 	root.SetFlagErrorFunc(flagError)
 	root.SuggestionsMinimumDistance = 2
 	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.versionCmd())
+	registerCompletions(root)
 	return root
 }
 

@@ -46,6 +46,10 @@ type Options struct {
 	// lines before other records through as records. Input.Footer then says what the
 	// footer was. It replaces Footer.
 	FindFooter bool
+	// MaxCellText bounds the memory a workbook's text (its shared strings) may take, in
+	// bytes, each value counting its length and 16 more. Zero means DefaultMaxCellText.
+	// It is set with --max-cell-text (MaxCellTextSetting) only, never by a mapping.
+	MaxCellText int64
 	// Timezone is the zone in which the export's dates are taken (nil: UTC). The readers
 	// do not use it: spreadsheet times have no zone, and text is read as written. It is
 	// one of the Settings because a mapping's input section and the flags give it with

@@ -140,7 +140,15 @@ func NewXLSX(r io.ReaderAt, size int64, name string, opt Options) (*XLSX, error)
 	rels := workbookRels(f)
 	if p := rels.target(relSharedStrings); p != "" {
 		if zf := parts[strings.ToLower(p)]; zf != nil {
-			if x.sst, err = readSharedStrings(zf); err != nil {
+			budget := opt.MaxCellText
+			if budget <= 0 {
+				budget = DefaultMaxCellText
+			}
+			if x.sst, err = readSharedStrings(zf, budget); err != nil {
+				var te *CellTextError
+				if errors.As(err, &te) {
+					return nil, &diag.Error{Pos: filePos, Err: te}
+				}
 				return nil, errorAt(filePos, hintDamaged, fmt.Errorf("reading the shared strings: %v", err))
 			}
 		}

@@ -357,6 +357,10 @@ func (c *compiler) exprError(e mapping.Expr, field string, err error) {
 			}})
 			return
 		}
+		if f := misspeltFunction(fe.Message); f != "" {
+			c.errorAt(e, fe.From, field, "%s (did you mean %s?)", fe.Message, f)
+			return
+		}
 		c.errorAt(e, fe.From, field, "%s", fe.Message)
 		return
 	}

@@ -140,7 +140,7 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {
-		return nil, ev.rowError(ce, rec, unwrapExpr(err))
+		return nil, ev.rowError(ce, rec, budgetHint(unwrapExpr(err)))
 	}
 	return v, nil
 }

@@ -45,6 +45,8 @@ type binding struct {
 
 // helpers are every helper mappings can call.
 var helpers = []helper{
+	repeatHelper, // bounded: see budget.go
+
 	{name: "email", fast: true, types: []any{new(func(any) string)},
 		bind: func(*binding) func(...any) (any, error) {
 			return func(args ...any) (any, error) {

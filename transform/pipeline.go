@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,9 @@ type Options struct {
 	Workers int
 	// Progress, when set, is told how many records were read so far, now and then.
 	Progress func(rows int)
+	// Context, when set, stops the run once cancelled: reading, evaluating and merging
+	// stop at the next batch of records, and Run returns context.Cause(Context).
+	Context context.Context
 }
 
 // Stats counts what happened to the input's records.
@@ -100,13 +104,20 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	res := &Result{}
 	res.Stats.SkipRules = make([]SkipCount, len(p.Mapping.Skip))
 	for i, s := range p.Mapping.Skip {
 		res.Stats.SkipRules[i].Reason = s.Reason
 	}
 	m := newMerger(p)
-	err := p.evaluate(r, opt.Workers, func(b *batch) bool {
+	err := p.evaluate(ctx, r, opt.Workers, func(b *batch) bool {
+		if ctx.Err() != nil {
+			return false
+		}
 		for i := range b.rows {
 			row := &b.rows[i]
 			res.Stats.Rows++
@@ -132,6 +143,9 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 		}
 		return true
 	})
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +154,9 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 	}
 	res.Warnings = m.warnings
 	m.finish()
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	if err := p.unassignedAmounts(m.out); err != nil {
 		return res, err
 	}
@@ -169,12 +186,12 @@ type batch struct {
 // evaluate reads r, evaluates its records on workers goroutines and hands the batches
 // to merge in input order, on the calling goroutine. merge returns false to stop early.
 // It returns the reader's error, if any, once every record before it was merged.
-func (p *Program) evaluate(r record.Reader, workers int, merge func(*batch) bool) error {
+func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, merge func(*batch) bool) error {
 	if workers == 1 {
 		// One goroutine does it all: no channels, no reordering.
 		ev := p.NewEvaluator()
 		for {
-			b := readBatch(r, 0)
+			b := readBatch(ctx, r, 0)
 			ev.evalBatch(b)
 			if !merge(b) || b.last {
 				return b.err
@@ -188,7 +205,7 @@ func (p *Program) evaluate(r record.Reader, workers int, merge func(*batch) bool
 	go func() {
 		defer close(todo)
 		for seq := 0; ; seq++ {
-			b := readBatch(r, seq)
+			b := readBatch(ctx, r, seq)
 			select {
 			case todo <- b:
 			case <-done:
@@ -244,9 +261,14 @@ func (p *Program) evaluate(r record.Reader, workers int, merge func(*batch) bool
 	return nil
 }
 
-// readBatch reads up to batchSize records. A short batch is the last one.
-func readBatch(r record.Reader, seq int) *batch {
+// readBatch reads up to batchSize records. A short batch is the last one. Once ctx is
+// cancelled, the batch ends there with ctx's cause as its error.
+func readBatch(ctx context.Context, r record.Reader, seq int) *batch {
 	b := &batch{seq: seq, recs: make([]*record.Record, 0, batchSize)}
+	if ctx.Err() != nil {
+		b.err, b.last = context.Cause(ctx), true
+		return b
+	}
 	for len(b.recs) < batchSize {
 		rec, err := r.Read()
 		if err == io.EOF {

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/mapping"
 	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
@@ -41,7 +46,12 @@ A failed run writes nothing to standard output and leaves an existing -o file as
 A summary goes to standard error.`,
 		Example: `  torii-transform convert -m mapping.yaml export.csv > users_file.json
   cat export.csv | torii-transform convert -m mapping.yaml - -o users_file.json`,
-		Args: maxArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := forgotMapping(f.mapping, args); err != nil {
+				return err
+			}
+			return maxArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.convert(cmd, &f, args)
 		},
@@ -67,18 +77,22 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	if f.maxErrors < 1 {
 		return usageError{fmt.Errorf("--max-errors: want at least 1, got %d", f.maxErrors)}
 	}
-	inputName := "-"
-	if len(args) == 1 {
-		inputName = args[0]
+	inputName, err := c.inputArg(args, 0, "convert -m MAPPING EXPORT")
+	if err != nil {
+		return err
+	}
+	if f.output != "" && f.output == f.errorsReport {
+		return usageError{fmt.Errorf("-o and --errors-report name the same file, %s", f.output)}
 	}
 	baseline, err := c.readBaseline(f.diff, inputName)
 	if err != nil {
 		return err
 	}
 	started := time.Now()
+	ctx := cmd.Context()
 	res, in, err := c.runMapping(f, inputName, onError)
-	if res != nil && f.errorsReport != "" {
-		if rerr := writeReport(f.errorsReport, res.Errors); rerr != nil {
+	if res != nil && f.errorsReport != "" && ctx.Err() == nil {
+		if rerr := writeReport(ctx, f.errorsReport, res.Errors); rerr != nil {
 			return rerr
 		}
 	}
@@ -96,12 +110,7 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	if err != nil {
 		return err
 	}
-	write := res.Encode
-	if f.output == "" {
-		if err := write(c.stdout); err != nil {
-			return err
-		}
-	} else if err := writers.WriteFile(f.output, 0o600, write); err != nil {
+	if err := c.writeOutput(ctx, f.output, 0o600, res.Encode); err != nil {
 		return err
 	}
 	if !f.quiet {
@@ -115,6 +124,31 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 
 // runMapping opens the export named inputName ("-" is standard input) and converts it
 // with the mapping -m names, or the built-in one that fits with -m auto.
+// outputCollisions refuses -o or --errors-report when either is one of the command's
+// inputs: the export, the mapping, a lookup table's file.
+func outputCollisions(f *convertFlags, inputName string, m *mapping.Mapping, lookups map[string]string) error {
+	inputs := map[string]string{"the export": inputName}
+	if m != nil && !mappings.IsBuiltin(f.mapping) {
+		inputs["the mapping"] = f.mapping
+	}
+	if m != nil {
+		for name, l := range m.Lookups {
+			if file, ok := lookups[name]; ok {
+				inputs["lookup "+name+"'s file"] = file
+			} else if l.File != "" {
+				inputs["lookup "+name+"'s file"] = filepath.Join(filepath.Dir(m.File), l.File)
+			}
+		}
+	}
+	for name, file := range lookups {
+		inputs["lookup "+name+"'s file"] = file
+	}
+	if err := outputCollision("-o", f.output, inputs); err != nil {
+		return err
+	}
+	return outputCollision("--errors-report", f.errorsReport, inputs)
+}
+
 func (c *cli) runMapping(f *convertFlags, inputName string, onError transform.OnError) (*transform.Result, transform.Input, error) {
 	in := transform.Input{Name: displayName(inputName)}
 	lookups, err := f.input.check()
@@ -127,10 +161,20 @@ func (c *cli) runMapping(f *convertFlags, inputName string, onError transform.On
 		job.Run.MaxErrors = 1_000_000 // the report is for fixing every row
 	}
 	if f.mapping != mappings.Auto {
-		if job.Mapping, job.MappingErr = mappings.Open(f.mapping); job.Mapping == nil {
+		if job.Mapping, job.MappingErr = openMapping(f.mapping); job.Mapping == nil {
 			return nil, in, job.MappingErr
 		}
 	}
+	if inputName != "-" {
+		// Only a mapping is refused: a JSON export may well look like a users file.
+		if s := sniffFile(inputName); s.kind == kindMapping {
+			return nil, in, kindMistake(inputName, s, kindExport)
+		}
+	}
+	if err := outputCollisions(f, inputName, job.Mapping, lookups); err != nil {
+		return nil, in, err
+	}
+	job.Run.Context = c.ctx
 	r, closer, err := c.open(inputName)
 	if err != nil {
 		return nil, in, err
@@ -195,12 +239,73 @@ func (c *cli) open(name string) (io.Reader, io.Closer, error) {
 	return fh, fh, nil
 }
 
-func writeReport(path string, errs []*transform.RowError) error {
+func writeReport(ctx context.Context, path string, errs []*transform.RowError) error {
 	rows := make([]writers.ReportRow, len(errs))
 	for i, e := range errs {
 		rows[i] = writers.ReportRow{Row: e.Pos.Line, Column: e.Column, Field: e.Field, Message: e.Err.Error()}
 	}
-	return writers.WriteFile(path, 0o600, func(w io.Writer) error { return writers.ErrorsReport(w, rows) })
+	return writers.WriteFileContext(ctx, path, 0o600, func(w io.Writer) error { return writers.ErrorsReport(w, rows) })
+}
+
+// writeOutput writes through write to standard output when output is "", else to the
+// file output names, replaced atomically. Standard output stops taking data once ctx is
+// cancelled. A file that is this process's standard output (-o /dev/stdout with
+// standard output redirected to a file) is written to through standard output, so that
+// the shell's redirection (>> appends) holds.
+func (c *cli) writeOutput(ctx context.Context, output string, perm os.FileMode, write func(io.Writer) error) error {
+	if output == "" || c.isStdout(output) {
+		bw := bufio.NewWriterSize(writers.NewContextWriter(ctx, c.stdout), 256<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	return writers.WriteFileContext(ctx, output, perm, write)
+}
+
+// isStdout reports whether the file name names is this process's standard output.
+func (c *cli) isStdout(name string) bool {
+	f, ok := c.stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	a, err1 := f.Stat()
+	b, err2 := os.Stat(name)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// forgotMapping recognises convert MAPPING EXPORT, with the -m left out.
+func forgotMapping(mapping string, args []string) error {
+	if mapping != "" || len(args) == 0 || sniffFile(args[0]).kind != kindMapping {
+		return nil
+	}
+	return usageError{&diag.Hint{
+		Err:  fmt.Errorf("%s is a mapping, given as the export", args[0]),
+		Text: "did you forget -m? torii-transform convert -m " + strings.Join(args, " "),
+	}}
+}
+
+// openMapping loads the mapping -m names, as mappings.Open does: with a nil mapping the
+// error is why there is none, else it lists the mapping's problems. A name that is
+// neither a file nor a built-in mapping gets the built-in it is probably a misspelling
+// of, and a file of another kind (an export, a users file) says so.
+func openMapping(name string) (*mapping.Mapping, error) {
+	m, mappingErr := mappings.Open(name)
+	if m != nil && mappingErr == nil {
+		return m, nil
+	}
+	if _, err := os.Stat(name); err != nil {
+		known := append(mappings.Names(), mappings.Auto)
+		if s := diag.Suggest(name, known); s != "" && !strings.ContainsAny(name, `/\`) {
+			return nil, diag.Usage(&diag.Hint{
+				Err:  fmt.Errorf("-m %s: no such file or built-in mapping (did you mean %q?)", name, s),
+				Text: "built-in mappings: " + strings.Join(mappings.Names(), ", "),
+			})
+		}
+	} else if err := kindMistake(name, sniffFile(name), kindMapping); err != nil {
+		return nil, err
+	}
+	return m, mappingErr
 }
 
 // printRowErrors prints up to limit row errors, with the hint of the first that has one.

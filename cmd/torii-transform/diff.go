@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/transform"
 	"github.com/torii-transform/torii-transform/usersfile"
 	"github.com/torii-transform/torii-transform/writers"
@@ -43,7 +45,7 @@ Diff exits 0 when the files hold the same data, 1 when they differ and 2 on an e
 such as a missing or invalid users file, as diff(1) does.`,
 		Example: `  torii-transform diff last_week.json users_file.json
   torii-transform diff last_week.json -m slack.yaml export.csv
-  torii-transform diff --format markdown old.json new.json > comment.md`,
+  torii-transform diff --output-format markdown old.json new.json > comment.md`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if f.convert.mapping != "" {
 				if len(args) < 1 || len(args) > 2 {
@@ -68,7 +70,7 @@ such as a missing or invalid users file, as diff(1) does.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.format, "format", "text", "output format: "+strings.Join(writers.DiffFormats, ", "))
+	fs.StringVar(&f.format, "output-format", "text", "output format: "+strings.Join(writers.DiffFormats, ", "))
 	fs.IntVar(&f.limit, "limit", 20, "list at most this many changes of each kind in text and markdown (0: all)")
 	fs.StringVarP(&f.convert.mapping, "mapping", "m", "", "convert NEW from an export with this mapping")
 	fs.StringVar(&f.convert.onError, "on-error", "fail", "with -m, what to do with a row that cannot be converted: fail or skip")
@@ -78,15 +80,18 @@ such as a missing or invalid users file, as diff(1) does.`,
 }
 
 func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
+	if err := c.oldFormatFlag(cmd, f); err != nil {
+		return err
+	}
 	if !slices.Contains(writers.DiffFormats, f.format) {
-		return usageError{fmt.Errorf("--format: want one of %s, got %q", strings.Join(writers.DiffFormats, ", "), f.format)}
+		return usageError{fmt.Errorf("--output-format: want one of %s, got %q", strings.Join(writers.DiffFormats, ", "), f.format)}
 	}
 	if f.limit < 0 {
 		return usageError{fmt.Errorf("--limit: want 0 or more, got %d", f.limit)}
 	}
-	newName := "-"
-	if len(args) == 2 {
-		newName = args[1]
+	newName, err := c.inputArg(args, 1, "diff OLD NEW")
+	if err != nil {
+		return err
 	}
 	if args[0] == "-" && newName == "-" {
 		return usageError{errors.New("only one of OLD and NEW can be standard input")}
@@ -115,6 +120,32 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if !d.Empty() {
 		return exitError{exitFail}
 	}
+	return nil
+}
+
+// oldFormatFlag reads --format as diff had it, the output's format, when it cannot be
+// the export's: without -m (there is no export), or with a value that is no input
+// format (text, markdown). It warns that --output-format is the flag for that now.
+func (c *cli) oldFormatFlag(cmd *cobra.Command, f *diffFlags) error {
+	fl := cmd.Flags().Lookup("format")
+	if fl == nil || !fl.Changed {
+		return nil
+	}
+	v := fl.Value.String()
+	if f.convert.mapping != "" && slices.Contains(readers.Formats, v) {
+		return nil // the export's format, as in convert
+	}
+	if !slices.Contains(writers.DiffFormats, v) {
+		return usageError{&diag.Hint{
+			Err:  fmt.Errorf("--format %s: --format is the export's format, and diff reads an export only with -m", v),
+			Text: "the output's format is --output-format: one of " + strings.Join(writers.DiffFormats, ", "),
+		}}
+	}
+	c.warnf("--format %s: diff's output format is --output-format now; --format is the export's format, as in convert", v)
+	if !cmd.Flags().Changed("output-format") {
+		f.format = v
+	}
+	f.convert.input.drop("format")
 	return nil
 }
 

@@ -20,7 +20,7 @@ func TestDiffGolden(t *testing.T) {
 		for format, want := range formats {
 			t.Run(filepath.Base(dir)+"/"+format, func(t *testing.T) {
 				var stdout, stderr bytes.Buffer
-				args := []string{"diff", "--format", format, "--limit", "5", filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")}
+				args := []string{"diff", "--output-format", format, "--limit", "5", filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")}
 				code := run(args, strings.NewReader(""), &stdout, &stderr)
 				wantCode := exitFail
 				if filepath.Base(dir) == "same" {

@@ -13,7 +13,6 @@ import (
 	"github.com/torii-transform/torii-transform/mapping/draft"
 	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
-	"github.com/torii-transform/torii-transform/writers"
 )
 
 type initFlags struct {
@@ -64,6 +63,9 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		return usageError{fmt.Errorf("--input: init drafts from one export; lookups are added by hand (see docs/mapping.md)")}
 	}
 	if _, err := f.input.check(); err != nil {
+		return err
+	}
+	if err := outputCollision("-o", f.output, map[string]string{"the export": name}); err != nil {
 		return err
 	}
 	opt := f.input.options(readers.Options{})
@@ -123,11 +125,7 @@ func (c *cli) draft(cmd *cobra.Command, f *initFlags, name string) error {
 		_, err := w.Write(text)
 		return err
 	}
-	if f.output == "" {
-		if err := write(c.stdout); err != nil {
-			return err
-		}
-	} else if err := writers.WriteFile(f.output, 0o644, write); err != nil {
+	if err := c.writeOutput(cmd.Context(), f.output, 0o644, write); err != nil {
 		return err
 	}
 	to, mapping := "standard output", "MAPPING"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,8 +33,7 @@ func (v *settingFlag) Set(val string) error {
 	return nil
 }
 
-// register adds a flag for every reader setting the command has no flag of its own
-// for (diff's --format is the format of its report).
+// register adds a flag for every reader setting the command has no flag of its own for.
 func (f *inputFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	for i := range readers.Settings {
@@ -46,7 +46,14 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 			fl.NoOptDefVal = "true"
 		}
 	}
+	s := &readers.MaxCellTextSetting
+	fs.VarP(&settingFlag{f: f, s: s}, s.Flag, "", s.Usage)
 	fs.StringArrayVar(&f.lookups, "input", nil, "read a lookup table the mapping declares under lookups from this file, as NAME=FILE (repeatable; any format)")
+}
+
+// drop forgets what the flag named flag gave.
+func (f *inputFlags) drop(flag string) {
+	f.overrides = slices.DeleteFunc(f.overrides, func(o readers.Override) bool { return o.Setting.Flag == flag })
 }
 
 // check reports a mistake in the flags as a usage error, before anything is read, and

@@ -37,9 +37,9 @@ row: text for CSV and XLSX columns, JSON values with their types for JSON inputs
   curl -s "$URL" | torii-transform inspect --path value`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "-"
-			if len(args) == 1 {
-				name = args[0]
+			name, err := c.inputArg(args, 0, "inspect EXPORT")
+			if err != nil {
+				return err
 			}
 			return c.inspect(cmd, &f, name)
 		},

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/torii-transform/torii-transform/diag"
@@ -23,19 +24,69 @@ const (
 	exitUsage = 2 // the command line was wrong
 )
 
-func main() {
-	// Ctrl-C cancels what is in flight, such as a push between its retries.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+func main() { os.Exit(runProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// runProcess runs the command line as the process: SIGINT (Ctrl-C) and SIGTERM cancel
+// what is in flight (reading, mapping, merging, writing, a push between its retries),
+// and the run exits 130 or 143 having written nothing. A run that has not stopped a
+// second after the signal, such as one waiting for standard input, exits then; a
+// second signal kills it at once.
+func runProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		sig := <-sigs
+		signal.Stop(sigs) // from now on, the signal's default action: a second one kills
+		s := signalled{sig}
+		cancel(s)
+		time.AfterFunc(stopGrace, func() {
+			fmt.Fprintf(stderr, "torii-transform: %v\n", s)
+			os.Exit(s.ExitCode())
+		})
+	}()
+	return runContext(ctx, args, stdin, stdout, stderr, os.Getenv)
+}
+
+// stopGrace is how long a run has to stop once a signal arrived.
+const stopGrace = time.Second
+
+// signalled is why a run was cancelled: a signal arrived.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string {
+	name := s.sig.String()
+	if n, ok := s.sig.(syscall.Signal); ok {
+		switch n {
+		case syscall.SIGINT:
+			name = "SIGINT"
+		case syscall.SIGTERM:
+			name = "SIGTERM"
+		}
+	}
+	return "stopped by " + name + "; nothing was written"
+}
+
+// ExitCode is 128 plus the signal's number, as shells report a process a signal ended:
+// 130 for SIGINT, 143 for SIGTERM.
+func (s signalled) ExitCode() int {
+	if n, ok := s.sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return exitFail
 }
 
 // cli holds what is process-wide, so that tests run commands in-process.
 type cli struct {
+	ctx            context.Context // cancelled by SIGINT and SIGTERM
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// isTerminalFD tells whether a file descriptor is a terminal; nil means
+	// term.IsTerminal. Tests replace it.
+	isTerminalFD func(fd int) bool
 }
 
 // usageError marks a mistake on the command line: exit code 2.
@@ -56,13 +107,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runContext runs the command line; ctx cancels network calls.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	return c.execute(args)
+}
+
+// execute runs the command line args and returns the exit code.
+func (c *cli) execute(args []string) int {
+	ctx, stderr := c.ctx, c.stderr
 	root := c.rootCmd()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetIn(c.stdin)
+	root.SetOut(c.stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	var s signalled
+	if err != nil && errors.As(context.Cause(ctx), &s) {
+		// Whatever failed on the way out failed because of the signal.
+		fmt.Fprintf(stderr, "torii-transform: %v\n", s)
+		return s.ExitCode()
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -70,13 +133,26 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	if cmd, _, ferr := root.Find(args); ferr != nil && cmd == root && len(args) > 0 && strings.HasPrefix(err.Error(), "unknown command ") {
+		err = unknownCommand(root, args[0])
+	}
 	c.printError(err)
 	var ue usageError
 	if errors.As(err, &ue) || diag.IsUsage(err) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "hint: see 'torii-transform %s --help'\n", commandName(root, args))
+		fmt.Fprintf(stderr, "hint: see 'torii-transform %s--help'\n", commandName(root, args))
 		return exitUsage
 	}
 	return exitFail
+}
+
+// unknownCommand words cobra's error for an unknown command in the tool's way: one line,
+// and the command meant, if one is near, as a hint.
+func unknownCommand(root *cobra.Command, name string) error {
+	err := fmt.Errorf("unknown command %q", name)
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		err = fmt.Errorf("unknown command %q (did you mean %s?)", name, strings.Join(s, " or "))
+	}
+	return usageError{err}
 }
 
 // isCobraUsage recognises cobra's own errors for unknown commands and flags, which it
@@ -91,12 +167,13 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
+// commandName returns the subcommand args run, followed by a space, or "".
 func commandName(root *cobra.Command, args []string) string {
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd == root {
 		return ""
 	}
-	return cmd.Name()
+	return cmd.Name() + " "
 }
 
 func (c *cli) rootCmd() *cobra.Command {
@@ -111,8 +188,10 @@ that would remove too many users.`,
 		SilenceUsage:  true,
 		Version:       buildVersion(),
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
 	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.versionCmd())
+	registerCompletions(root)
 	return root
 }
 

@@ -23,8 +23,12 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) == "1" {
+		// Run as the command itself, for tests that need a process of its own.
+		os.Exit(runProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
-		"torii-transform": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"torii-transform": func() { os.Exit(runProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

@@ -24,9 +24,9 @@ its JSON path. It exits 1 when the file is invalid.`,
 		Example: `  torii-transform validate users_file.json`,
 		Args:    maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "-"
-			if len(args) == 1 {
-				name = args[0]
+			name, err := c.inputArg(args, 0, "validate USERS_FILE")
+			if err != nil {
+				return err
 			}
 			return c.validate(name, quiet)
 		},
@@ -46,6 +46,9 @@ func (c *cli) validate(name string, quiet bool) error {
 		}
 		counts, vs, err = usersfile.Check(data)
 	} else {
+		if err := kindMistake(name, sniffFile(name), kindUsersFile); err != nil {
+			return err
+		}
 		counts, vs, err = usersfile.CheckFile(name)
 	}
 	if err := c.violations(name, vs, err, "Torii would refuse or misread this file"); err != nil {
@@ -61,6 +64,9 @@ func (c *cli) validate(name string, quiet bool) error {
 // checkUsersFile does.
 func (c *cli) readUsersFile(name, consequence string) (*usersfile.File, error) {
 	if name != "-" {
+		if err := kindMistake(name, sniffFile(name), kindUsersFile); err != nil {
+			return nil, err
+		}
 		f, vs, err := usersfile.DecodeValidFile(name)
 		if err := c.violations(name, vs, err, consequence); err != nil {
 			return nil, err
@@ -106,6 +112,10 @@ func readAll(r io.Reader) ([]byte, error) {
 // violation with its position and JSON path, and decodes it. The error counts the
 // violations and says their consequence: what the command did not do because of them.
 func (c *cli) checkUsersFile(name string, data []byte, consequence string) (*usersfile.File, error) {
+	head := data[:min(len(data), sniffSize)]
+	if err := kindMistake(displayName(name), sniff(name, head), kindUsersFile); err != nil {
+		return nil, err
+	}
 	f, vs, err := usersfile.DecodeValid(data)
 	if err := c.violations(name, vs, err, consequence); err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func (c *cli) client(f *apiFlags) (*torii.Client, error) {
 	if f.keyFile != "" {
 		b, err := os.ReadFile(f.keyFile)
 		if err != nil {
-			return nil, diag.FileError(f.keyFile, err)
+			return nil, usageError{diag.FileError(f.keyFile, err)}
 		}
 		// As ssh does for private keys: a key others can read is a key others may have.
 		if st, err := os.Stat(f.keyFile); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
@@ -61,7 +61,7 @@ func (c *cli) client(f *apiFlags) (*torii.Client, error) {
 		}
 		key = strings.TrimSpace(string(b))
 		if key == "" {
-			return nil, fmt.Errorf("%s: the API key file is empty", f.keyFile)
+			return nil, usageError{fmt.Errorf("%s: the API key file is empty", f.keyFile)}
 		}
 	}
 	if key == "" {
@@ -124,9 +124,9 @@ After a successful sync the file becomes the baseline for the next push.`,
 			if f.fileID != 0 && len(args) == 0 {
 				return c.push(cmd, &f, "")
 			}
-			name := "-"
-			if len(args) == 1 {
-				name = args[0]
+			name, err := c.inputArg(args, 0, "push --app-account ID USERS_FILE")
+			if err != nil {
+				return err
 			}
 			return c.push(cmd, &f, name)
 		},
@@ -138,7 +138,10 @@ After a successful sync the file becomes the baseline for the next push.`,
 	fs.StringVar(&f.baseline, "baseline", "", "compare with this users file instead of the last one pushed to the app account")
 	fs.StringVar(&f.maxRemoved, "max-removed", "", "refuse to remove or deactivate more users than this: a count (25) or a percentage of the baseline's active users (5%) (default: 10%, at least 3)")
 	fs.BoolVar(&f.force, "force", false, "push even when the removal guard refuses")
-	fs.StringVar(&f.output, "output", "text", "text, or json: a result object on standard output")
+	fs.StringVar(&f.output, "output-format", "text", "text, or json: a result object on standard output")
+	// --output names a file in convert and init; here it was the format.
+	fs.StringVar(&f.output, "output", "text", "")
+	_ = fs.MarkDeprecated("output", "use --output-format")
 	fs.StringVar(&f.uploadType, "upload-type", torii.UploadType, "the type asked for with the upload URL and sent as the upload's Content-Type")
 	fs.StringVar(&f.name, "name", "", "the file name in Torii (default: the input's name, or users_file.json)")
 	fs.DurationVar(&f.wait, "wait", 3*time.Minute, "how long to wait for another push to the same app account to finish")
@@ -171,7 +174,7 @@ func (c *cli) push(cmd *cobra.Command, f *pushFlags, inputName string) error {
 		return usageError{fmt.Errorf("--app-account: want the app account ID, a positive number, got %d", f.appAccount)}
 	}
 	if f.output != "text" && f.output != "json" {
-		return usageError{fmt.Errorf("--output: want text or json, got %q", f.output)}
+		return usageError{fmt.Errorf("--output-format: want text or json, got %q", f.output)}
 	}
 	o := push.Options{
 		APIURL:     c.apiURL(&f.api),

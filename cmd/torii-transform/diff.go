@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -79,7 +78,7 @@ such as a missing or invalid users file, as diff(1) does.`,
 	return cmd
 }
 
-func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
+func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) (err error) {
 	if err := c.oldFormatFlag(cmd, f); err != nil {
 		return err
 	}
@@ -96,18 +95,19 @@ func (c *cli) diff(cmd *cobra.Command, f *diffFlags, args []string) error {
 	if args[0] == "-" && newName == "-" {
 		return usageError{errors.New("only one of OLD and NEW can be standard input")}
 	}
-	old, err := c.readUsersFile(args[0], "Torii would refuse or misread this file")
-	if err != nil {
-		return err
-	}
-	// The old file's bytes are garbage now: return their memory before the new file's
-	// are read, so that the two files are never in memory at once, only their users.
-	debug.FreeOSMemory()
-	var new *usersfile.File
-	if f.convert.mapping != "" {
-		new, err = c.convertForDiff(cmd, &f.convert, newName)
-	} else {
-		new, err = c.readUsersFile(newName, "Torii would refuse or misread this file")
+	const consequence = "Torii would refuse or misread this file"
+	var old, new *usersfile.File
+	switch {
+	case f.convert.mapping != "":
+		if old, err = c.readUsersFile(args[0], consequence); err == nil {
+			new, err = c.convertForDiff(cmd, &f.convert, newName)
+		}
+	case args[0] != "-" && newName != "-":
+		old, new, err = c.readUsersFiles(args[0], newName, consequence)
+	default:
+		if old, err = c.readUsersFile(args[0], consequence); err == nil {
+			new, err = c.readUsersFile(newName, consequence)
+		}
 	}
 	if err != nil {
 		return err

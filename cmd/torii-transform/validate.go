@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -92,6 +93,33 @@ func (c *cli) readFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %v", displayName(name), err)
 	}
 	return data, nil
+}
+
+// readUsersFiles reads and checks two users files, as readUsersFile does, one on each of
+// two cores: their problems are printed in order, the first file's first.
+func (c *cli) readUsersFiles(a, b, consequence string) (*usersfile.File, *usersfile.File, error) {
+	for _, name := range []string{a, b} {
+		if err := kindMistake(name, sniffFile(name), kindUsersFile); err != nil {
+			return nil, nil, err
+		}
+	}
+	type read struct {
+		f   *usersfile.File
+		vs  []usersfile.Violation
+		err error
+	}
+	var ra, rb read
+	var wg sync.WaitGroup
+	wg.Go(func() { rb.f, rb.vs, rb.err = usersfile.DecodeValidFile(b) })
+	ra.f, ra.vs, ra.err = usersfile.DecodeValidFile(a)
+	wg.Wait()
+	if err := c.violations(a, ra.vs, ra.err, consequence); err != nil {
+		return nil, nil, err
+	}
+	if err := c.violations(b, rb.vs, rb.err, consequence); err != nil {
+		return nil, nil, err
+	}
+	return ra.f, rb.f, nil
 }
 
 // readAll reads r whole, into one allocation of the right size when r is a regular file:

@@ -122,7 +122,7 @@ var keys = struct {
 	fail:    []string{"when", "message"},
 	license: []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"},
 	catalog: []string{"price", "unassignedAmount"},
-	lookup:  []string{"key", "file", "onDuplicate", "onMissing", "input"},
+	lookup:  []string{"key", "file", "onDuplicate", "onMissing", "optional", "input"},
 }
 
 // UserFields are the Torii user fields a mapping can set, in output order.

@@ -16,6 +16,7 @@ type Lookup struct {
 	File        string          // default input, relative to the mapping file; "" means --input is needed
 	OnDuplicate string          // error (default), first or last
 	OnMissing   string          // error (default) or empty
+	Optional    bool            // with no input given, the table is empty (needs OnMissing empty)
 	Input       readers.Options // how to read it
 }
 
@@ -41,10 +42,18 @@ func (d *decoder) lookups(n *yaml.Node) {
 				l.OnDuplicate = d.policy(v, what+".onDuplicate", PolicyError, PolicyFirst, PolicyLast)
 			case "onMissing":
 				l.OnMissing = d.policy(v, what+".onMissing", PolicyError, PolicyEmpty)
+			case "optional":
+				if v.Value != "true" && v.Value != "false" {
+					d.errorf(v, "%s.optional: want true or false, got %q", what, v.Value)
+				}
+				l.Optional = v.Value == "true"
 			case "input":
 				d.inputInto(v, what+".input", &l.Input)
 			}
 		})
+		if l.Optional && l.OnMissing != PolicyEmpty {
+			d.errorf(k, "%s: optional: true needs onMissing: empty (with no input, every key is missing)", what)
+		}
 		if v.Kind == yaml.MappingNode && l.Key == "" {
 			d.errorf(v, "%s: needs key, the column that holds the key", what)
 		}

@@ -24,6 +24,9 @@ type Mapping struct {
 	Vendor      string // whose export it reads, for listings
 	Export      string // which export, and where in the vendor's console to get it
 	Description string
+	// Detect lists the columns (JSON: top-level keys) that tell the vendor's export from
+	// any other, for -m auto: each entry is one name, or alternative spellings of it.
+	Detect      [][]string
 	Input       readers.Options // how to read the export, unless flags say otherwise
 	Let         []Named         // in file order: a value may use those before it
 	Skip        []SkipRule
@@ -114,12 +117,12 @@ func FoldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 var keys = struct {
 	mapping, skip, fail, license, catalog, lookup []string
 }{
-	mapping: []string{"version", "name", "vendor", "export", "description", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"},
+	mapping: []string{"version", "name", "vendor", "export", "description", "detect", "input", "let", "skip", "fail", "statuses", "licenseStatuses", "enums", "lookups", "user", "licenses", "catalog"},
 	skip:    []string{"when", "reason"},
 	fail:    []string{"when", "message"},
 	license: []string{"name", "names", "when", "status", "lastUsedDate", "price", "unassignedAmount"},
 	catalog: []string{"price", "unassignedAmount"},
-	lookup:  []string{"key", "file", "onDuplicate", "onMissing", "input"},
+	lookup:  []string{"key", "file", "onDuplicate", "onMissing", "optional", "input"},
 }
 
 // UserFields are the Torii user fields a mapping can set, in output order.
@@ -223,6 +226,8 @@ func (d *decoder) mapping(n *yaml.Node) {
 			d.m.Export = d.str(v, "export")
 		case "description":
 			d.m.Description = d.str(v, "description")
+		case "detect":
+			d.detect(v)
 		case "input":
 			d.input(v)
 		case "let":
@@ -281,6 +286,31 @@ func (d *decoder) str(v *yaml.Node, what string) string {
 		return ""
 	}
 	return v.Value
+}
+
+// detect reads the distinctive columns: a list whose items are a name or a list of
+// alternative names.
+func (d *decoder) detect(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		d.errorf(n, "detect must be a list of column names")
+		return
+	}
+	for _, item := range n.Content {
+		var names []string
+		switch item.Kind {
+		case yaml.ScalarNode:
+			names = []string{item.Value}
+		case yaml.SequenceNode:
+			for _, alt := range item.Content {
+				names = append(names, d.str(alt, "detect: an alternative"))
+			}
+		default:
+			d.errorf(item, "detect: want a column name, or a list of its spellings")
+		}
+		if len(names) > 0 {
+			d.m.Detect = append(d.m.Detect, names)
+		}
+	}
 }
 
 func (d *decoder) input(n *yaml.Node) { d.inputInto(n, "input", &d.m.Input) }

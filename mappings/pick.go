@@ -1,6 +1,7 @@
 package mappings
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,60 +47,123 @@ func Open(name string) (*mapping.Mapping, error) {
 	return mapping.Load(name, data)
 }
 
-// minColumns is how many of an export's columns a built-in mapping must read (by name,
-// optional ones included) to be picked: one that reads only Email and the names fits any
-// list of people.
-const minColumns = 4
-
-// Pick returns the built-in mapping for an export with header h: the one whose
-// expressions all compile against it and that reads at least minColumns of its columns,
-// or, when several do, the one that reads every column the others read and more (a
-// mapping that needs only Email fits many exports). Anything else is an error: a wrong
-// guess could remove people.
+// Pick returns the built-in mapping for an export with header h. A built-in is picked
+// only on the columns (JSON: top-level keys) its detect section declares distinctive of
+// its vendor's export, never on generic ones such as Email or Status that any list of
+// people has: it fits when the header has every one of them and all its expressions
+// compile against the header. Exactly one must fit. Anything else is an error that names
+// the closest built-ins and why each was not taken: a wrong guess could remove people.
 func Pick(h *record.Header) (*mapping.Mapping, error) {
-	type fit struct {
-		m    *mapping.Mapping
-		cols []string
-	}
-	var fits []fit
+	var fits []*mapping.Mapping
+	var near []candidate
 	for _, name := range Names() {
 		m, err := Open(name)
-		if err != nil {
+		if err != nil || len(m.Detect) == 0 {
 			continue
 		}
-		if p, err := transform.Compile(m, h, transform.CompileOptions{}); err == nil && len(p.ColumnsRead()) >= minColumns {
-			fits = append(fits, fit{m, p.ColumnsRead()})
+		c := match(m, h)
+		if len(c.missing) == 0 {
+			_, err := transform.Compile(m, h, transform.CompileOptions{})
+			if err == nil {
+				fits = append(fits, m)
+				continue
+			}
+			c.err = err
+		}
+		if len(c.found) > 0 {
+			near = append(near, c)
 		}
 	}
-	if len(fits) == 0 {
+	switch len(fits) {
+	case 1:
+		return fits[0], nil
+	case 0:
+	default:
+		names := make([]string, len(fits))
+		for i, m := range fits {
+			names[i] = m.Name
+		}
 		return nil, &diag.Hint{
-			Err:  fmt.Errorf("%s: -m auto: no built-in mapping fits this export's header", h.File),
-			Text: "list them with 'torii-transform mappings'; draft a mapping for this export with 'torii-transform init " + h.File + "'",
+			Err:  fmt.Errorf("%s: -m auto: several built-in mappings fit this export: %s", h.File, strings.Join(names, ", ")),
+			Text: "pick one with -m NAME",
 		}
 	}
-	for _, f := range fits {
-		if !slices.ContainsFunc(fits, func(o fit) bool {
-			return o.m != f.m && !(len(o.cols) < len(f.cols) && subset(o.cols, f.cols))
-		}) {
-			return f.m, nil
+	hint := &diag.Hint{
+		Err:  fmt.Errorf("%s: -m auto: no built-in mapping fits this export's header", h.File),
+		Text: "list them with 'torii-transform mappings'; draft a mapping for this export with 'torii-transform init " + h.File + "'",
+	}
+	if len(near) == 0 {
+		return nil, hint
+	}
+	// The closest first: the most distinctive columns found, then the fewest missing.
+	slices.SortStableFunc(near, func(a, b candidate) int {
+		if d := len(b.found) - len(a.found); d != 0 {
+			return d
 		}
+		return len(a.missing) - len(b.missing)
+	})
+	if len(near) > maxNear {
+		near = near[:maxNear]
 	}
-	names := make([]string, len(fits))
-	for i, f := range fits {
-		names[i] = f.m.Name
+	errs := diag.ErrorList{hint.Err}
+	for _, c := range near {
+		errs = append(errs, fmt.Errorf("%s: -m auto: not %s: %s", h.File, c.m.Name, c.why()))
 	}
-	return nil, &diag.Hint{
-		Err:  fmt.Errorf("%s: -m auto: several built-in mappings fit this export: %s", h.File, strings.Join(names, ", ")),
-		Text: "pick one with -m NAME",
-	}
+	errs[len(errs)-1] = &diag.Hint{Err: errs[len(errs)-1], Text: hint.Text}
+	return nil, errs
 }
 
-// subset reports whether every element of a is in b.
-func subset(a, b []string) bool {
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
+// maxNear is how many of the closest built-ins a refusal names.
+const maxNear = 3
+
+// candidate is how a built-in mapping's distinctive columns compare with a header.
+type candidate struct {
+	m       *mapping.Mapping
+	found   []string // the distinctive columns the header has, as it spells them
+	missing []string // those it lacks, alternatives joined with " or "
+	err     error    // when none is missing: why the mapping does not compile
+}
+
+// match compares m's distinctive columns with h's.
+func match(m *mapping.Mapping, h *record.Header) candidate {
+	c := candidate{m: m}
+	for _, names := range m.Detect {
+		i := slices.IndexFunc(names, func(n string) bool { _, ok := h.Index(n); return ok })
+		if i < 0 {
+			c.missing = append(c.missing, strings.Join(quoteAll(names), " or "))
+			continue
 		}
+		c.found = append(c.found, names[i])
 	}
-	return true
+	return c
+}
+
+// why says why a candidate was not taken.
+func (c candidate) why() string {
+	found := "has " + strings.Join(quoteAll(c.found), ", ")
+	if len(c.missing) > 0 {
+		return fmt.Sprintf("%s of %s's export but not %s", found, c.m.Vendor, strings.Join(c.missing, ", "))
+	}
+	return fmt.Sprintf("%s of %s's export but the mapping does not fit the rest of the header: %s", found, c.m.Vendor, firstError(c.err))
+}
+
+// firstError is the first of err's problems, without its position in the mapping file.
+func firstError(err error) string {
+	var list diag.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		err = list[0]
+	}
+	var e *diag.Error
+	if errors.As(err, &e) {
+		err = e.Err
+	}
+	return err.Error()
+}
+
+func quoteAll(names []string) []string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return q
 }

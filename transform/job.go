@@ -185,6 +185,13 @@ func ReadTables(m *mapping.Mapping, files map[string]string) (map[string]*Table,
 		if !ok && l.File != "" {
 			path = filepath.Join(filepath.Dir(m.File), l.File)
 		}
+		if path == "" && l.Optional {
+			// No table: every key is missing, and its columns cannot be checked.
+			h := record.NewHeader("", "", 0, nil)
+			h.Kind = record.Objects
+			tables[name] = &Table{Lookup: l, Header: h, rows: map[string]map[string]any{}}
+			continue
+		}
 		if path == "" {
 			return nil, &diag.Error{Pos: l.Pos, Err: &diag.Hint{
 				Err:  fmt.Errorf("lookup %q needs an input", name),

@@ -147,3 +147,39 @@ user:
 		t.Errorf("hint %q", h)
 	}
 }
+
+// TestOptionalLookup checks that a lookup declared optional is an empty table when no
+// input is given, and that optional needs onMissing: empty.
+func TestOptionalLookup(t *testing.T) {
+	m, err := mapping.Load("m.yaml", []byte(`version: 1
+lookups:
+  names: {key: id, onMissing: empty, optional: true}
+user:
+  email: email(row.email)
+  firstName: lookup("names", row.id)?.first ?? "none"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := ReadTables(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newRows("id,email", "1,a@example.com")
+	p, err := Compile(m, in.h, CompileOptions{Tables: tables})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.File().Users[0].FirstName; got != "none" {
+		t.Errorf("firstName %q, want none", got)
+	}
+
+	_, err = mapping.Load("m.yaml", []byte("version: 1\nlookups:\n  names: {key: id, optional: true}\nuser:\n  email: email(row.email)\n"))
+	if want := "m.yaml:3:3: lookups.names: optional: true needs onMissing: empty (with no input, every key is missing)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

@@ -44,12 +44,17 @@ one with -m NAME; print one with 'mappings show NAME' to copy and adapt it.`,
 }
 
 func (c *cli) listMappings() error {
-	for _, name := range mappings.Names() {
+	names := mappings.Names()
+	width := 0
+	for _, name := range names {
+		width = max(width, len(name))
+	}
+	for _, name := range names {
 		m, err := mappings.Open(name)
 		if m == nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%-18s %-22s %s\n", name, m.Vendor, m.Export)
+		fmt.Fprintf(c.stdout, "%-*s  %-11s %s\n", width, name, m.Vendor, m.Export)
 	}
 	return nil
 }

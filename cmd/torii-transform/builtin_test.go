@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,7 +81,7 @@ func mappingDoc(name string, src []byte) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n<!-- Generated from mappings/%s.yaml by go test ./cmd/torii-transform -run TestMappingDocs -update. -->\n\n", name, name)
 	fmt.Fprintf(&b, "**Vendor:** %s  \n**Export:** %s\n\n", doc.Vendor, doc.Export)
-	fmt.Fprintf(&b, "```sh\ntorii-transform convert -m %s export.csv > users_file.json\n```\n\n", name)
+	fmt.Fprintf(&b, "```sh\ntorii-transform convert -m %s %s > users_file.json\n```\n\n", name, exampleExport(name))
 	b.WriteString("## What it does\n\n")
 	var comment []string
 	for _, line := range strings.Split(string(src), "\n") {
@@ -109,4 +111,24 @@ func mappingDoc(name string, src []byte) (string, error) {
 	}
 	fmt.Fprintf(&b, "\n## The mapping\n\nPrint it with `torii-transform mappings show %s`, to copy and adapt.\n\n```yaml\n%s```\n", name, src)
 	return b.String(), nil
+}
+
+// exampleExport names an export in a page's example command, with the extension of the
+// first sample the mapping's cases convert: export.json for an API's response.
+func exampleExport(name string) string {
+	data, err := fs.ReadFile(mappings.FS(), name+"_test.yaml")
+	if err != nil {
+		return "export.csv"
+	}
+	var cases struct {
+		Tests []struct{ Input string }
+	}
+	if yaml.Unmarshal(data, &cases) == nil {
+		for _, c := range cases.Tests {
+			if c.Input != "" {
+				return "export" + path.Ext(c.Input)
+			}
+		}
+	}
+	return "export.csv"
 }

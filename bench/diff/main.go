@@ -1,7 +1,10 @@
 // Command diff measures usersfile.Compare on two generated users files of a million users
 // each, against the time to decode (and validate) both in the same run.
 //
-//	go run ./bench/diff [-users 1000000] [-dir DIR]
+//	go run ./bench/diff [-users 1000000] [-dir DIR] [-cli-rounds 5]
+//
+// Then, from the root of the repository, it times the command line's validate and diff
+// against jq '.users|length' on the same files, in paired rounds.
 //
 // The files are generated deterministically: the same -users gives the same bytes.
 package main
@@ -28,6 +31,7 @@ func main() {
 	n := flag.Int("users", 1_000_000, "users in each file")
 	dir := flag.String("dir", "", "folder for the generated files (default: a temporary folder, removed at the end)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of Compare to this file")
+	rounds := flag.Int("cli-rounds", 5, "paired rounds of jq, validate and diff on the command line (0: none)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -123,6 +127,16 @@ func main() {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		fmt.Printf("peak memory of the run (RSS): %s\n", mib(int(ru.Maxrss)*1024))
+	}
+
+	if *rounds > 0 {
+		root, err := os.Getwd()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := compareCLI(root, oldPath, newPath, *rounds); err != nil {
+			log.Fatal(err)
+		}
 	}
 
 	// Memory is linear in the files' size: Compare allocates the same bytes a user at a

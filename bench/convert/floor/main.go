@@ -26,6 +26,7 @@ import (
 func main() {
 	format := flag.String("format", "csv", "csv, ndjson or xlsx")
 	output := flag.String("o", "", "write the JSON objects here (default: standard output)")
+	comma := flag.String("comma", ",", "CSV: the field delimiter")
 	flag.Parse()
 	log.SetFlags(0)
 	if flag.NArg() != 1 {
@@ -44,7 +45,7 @@ func main() {
 	var err error
 	switch *format {
 	case "csv":
-		n, err = fromCSV(flag.Arg(0), w)
+		n, err = fromCSV(flag.Arg(0), []rune(*comma)[0], w)
 	case "ndjson":
 		n, err = fromNDJSON(flag.Arg(0), w)
 	case "xlsx":
@@ -64,7 +65,7 @@ func main() {
 	fmt.Fprintf(os.Stderr, "%d records\n", n)
 }
 
-func fromCSV(path string, w io.Writer) (int, error) {
+func fromCSV(path string, comma rune, w io.Writer) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -72,6 +73,8 @@ func fromCSV(path string, w io.Writer) (int, error) {
 	defer f.Close()
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
 	r.ReuseRecord = true
+	r.Comma = comma
+	r.FieldsPerRecord = -1 // a report's title and footer lines are shorter
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	hdr, err := r.Read()
@@ -92,7 +95,7 @@ func fromCSV(path string, w io.Writer) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		for i, v := range rec {
+		for i, v := range rec[:min(len(rec), len(names))] {
 			obj[names[i]] = v
 		}
 		if err := enc.Encode(obj); err != nil {

@@ -20,6 +20,20 @@ type run struct {
 // timeCommand runs name with args, its output discarded, and measures it. exitOK lists
 // the exit codes that are not failures (diff exits 1 when the files differ).
 func timeCommand(name string, args []string, exitOK ...int) (run, error) {
+	// GNU time reports the child's peak memory as its own: the rusage of a child of this
+	// process would start from this process's size, which Linux keeps across the exec.
+	var rssFile string
+	if timeCmd, err := exec.LookPath("/usr/bin/time"); err == nil {
+		f, err := os.CreateTemp("", "rss-*")
+		if err != nil {
+			return run{}, err
+		}
+		f.Close()
+		rssFile = f.Name()
+		defer os.Remove(rssFile)
+		args = append([]string{"-f", "%M", "-o", rssFile, name}, args...)
+		name = timeCmd
+	}
 	cmd := exec.Command(name, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -33,8 +47,16 @@ func timeCommand(name string, args []string, exitOK ...int) (run, error) {
 		return r, fmt.Errorf("%s: %v: %s", name, err, stderr.String())
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.rssKiB = ru.Maxrss
 		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if rssFile != "" {
+		data, err := os.ReadFile(rssFile)
+		if err != nil {
+			return r, err
+		}
+		if _, err := fmt.Sscan(string(data), &r.rssKiB); err != nil {
+			return r, fmt.Errorf("/usr/bin/time: %v", err)
+		}
 	}
 	return r, nil
 }

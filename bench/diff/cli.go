@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -54,7 +55,12 @@ func timeCommand(name string, args []string, exitOK ...int) (run, error) {
 		if err != nil {
 			return r, err
 		}
-		if _, err := fmt.Sscan(string(data), &r.rssKiB); err != nil {
+		// The last line: GNU time says first when the command exited non-zero.
+		lines := strings.Fields(strings.TrimSpace(string(data)))
+		if len(lines) == 0 {
+			return r, fmt.Errorf("/usr/bin/time wrote nothing")
+		}
+		if _, err := fmt.Sscan(lines[len(lines)-1], &r.rssKiB); err != nil {
 			return r, fmt.Errorf("/usr/bin/time: %v", err)
 		}
 	}

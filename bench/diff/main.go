@@ -42,6 +42,8 @@ func main() {
 		}
 		defer os.RemoveAll(d)
 		*dir = d
+	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
+		log.Fatal(err)
 	}
 	oldPath, newPath := filepath.Join(*dir, "old.json"), filepath.Join(*dir, "new.json")
 	old, new := generate(*n, 1)

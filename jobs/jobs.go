@@ -305,10 +305,19 @@ func (d *decoder) jobs(n *yaml.Node) {
 		return
 	}
 	names := map[string]*Job{}
+	accounts := map[int64]*Job{}
 	for i, item := range n.Content {
 		j := d.job(item, i)
 		if j == nil {
 			continue
+		}
+		if first, dup := accounts[j.AppAccount]; dup && j.AppAccount > 0 {
+			d.errs = append(d.errs, &diag.Error{Pos: j.Pos, Err: &diag.Hint{
+				Err:  fmt.Errorf("jobs[%d]: app account %d is job %s's too (line %d): each sync replaces the account's users, so the two jobs would undo each other", i, j.AppAccount, first.Name, first.Pos.Line),
+				Text: "give each integration its own custom integration in Torii, or merge the exports into one job",
+			}})
+		} else if j.AppAccount > 0 {
+			accounts[j.AppAccount] = j
 		}
 		if j.Name != "" {
 			if first, dup := names[j.Name]; dup {

@@ -77,6 +77,8 @@ type Options struct {
 	Log func(job, msg string)
 	// Compared, when set, is told how a job's file compares with its baseline.
 	Compared func(job string, c push.Comparison)
+	// Done, when set, is told each job's result as soon as the job ends.
+	Done func(*Result)
 }
 
 // Select checks that every name in only is a job of f.
@@ -119,6 +121,9 @@ func Run(ctx context.Context, f *File, o Options) []*Result {
 			continue
 		case ctx.Err() != nil:
 			r.Status, r.Err = Skipped, fmt.Errorf("not run: %w", context.Cause(ctx))
+			if o.Done != nil {
+				o.Done(r)
+			}
 			continue
 		}
 		started := time.Now()
@@ -131,6 +136,9 @@ func Run(ctx context.Context, f *File, o Options) []*Result {
 			r.Status = Refused
 		case r.Err != nil:
 			r.Status = Failed
+		}
+		if o.Done != nil {
+			o.Done(r)
 		}
 	}
 	return out
@@ -194,7 +202,7 @@ func runJob(ctx context.Context, f *File, j *Job, o Options, r *Result) error {
 		return err
 	}
 	s := res.Stats
-	o.Log(j.Name, fmt.Sprintf("%d rows: %d converted, %d skipped by rule, %d rejected", s.Rows, s.Rows-s.Skipped-s.Rejected, s.Skipped, s.Rejected))
+	o.Log(j.Name, fmt.Sprintf("%s: %d converted, %d skipped by rule, %d rejected", diag.Count(s.Rows, "row"), s.Rows-s.Skipped-s.Rejected, s.Skipped, s.Rejected))
 	var data bytes.Buffer
 	if err := res.Encode(&data); err != nil {
 		return err

@@ -113,6 +113,7 @@ that would remove too many users.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.versionCmd())
+	root.AddCommand(c.runCmd())
 	return root
 }
 

@@ -160,8 +160,12 @@ func (e *tooOld) Hint() string {
 	return "the export was not refreshed: check the job that drops it; raise maxAge if it comes less often"
 }
 
-// formatAge writes a duration in hours and minutes: 30h05m, 45m.
+// formatAge writes a duration in hours and minutes (30h05m, 45m), or as Go does below a
+// minute (1.5s).
 func formatAge(d time.Duration) string {
+	if d < time.Minute {
+		return d.String()
+	}
 	d = d.Round(time.Minute)
 	if d < time.Hour {
 		return fmt.Sprintf("%dm", d/time.Minute)
@@ -337,7 +341,8 @@ func runCommand(ctx context.Context, f *File, j *Job, o Options) (*os.File, erro
 	cmd.Stdout = out
 	var stderr tailBuffer
 	cmd.Stderr = &stderr
-	// A child of sh may keep standard error open after sh was killed: stop waiting for it.
+	ownGroup(cmd)
+	// A program that left the group may keep standard error open: stop waiting for it.
 	cmd.WaitDelay = 2 * time.Second
 	o.Log(j.Name, "running the export command")
 	err = cmd.Run()

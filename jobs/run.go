@@ -211,6 +211,7 @@ func runJob(ctx context.Context, f *File, j *Job, o Options, r *Result) error {
 	if err := res.Encode(&data); err != nil {
 		return err
 	}
+	var refusal *push.GuardError // what the guard refused, unless forced
 	po := push.Options{
 		APIURL:     o.APIURL,
 		Client:     o.Client,
@@ -226,6 +227,9 @@ func runJob(ctx context.Context, f *File, j *Job, o Options, r *Result) error {
 		Step:       func(s string) { o.Log(j.Name, s) },
 		Notice:     func(s string) { o.Log(j.Name, s) },
 		Compared: func(c push.Comparison) {
+			if !c.Forced {
+				refusal = c.Refusal
+			}
 			if c.Diff != nil {
 				sum := c.Diff.Summary()
 				r.Diff = &sum
@@ -239,12 +243,23 @@ func runJob(ctx context.Context, f *File, j *Job, o Options, r *Result) error {
 	if pr != nil {
 		r.Users, r.Licenses, r.FileID = pr.Users, pr.Licenses, pr.FileID
 	}
-	var guard *push.GuardError
-	if errors.As(err, &guard) {
-		err = &diag.Hint{Err: fmt.Errorf("push refused: %w", guard), Text: fmt.Sprintf(
-			"if the export is right, raise maxRemoved for job %s, or run once with force: true", j.Name)}
+	if err != nil && refusal != nil {
+		return &refused{msg: err.Error(), guard: refusal, job: j.Name}
 	}
 	return err
+}
+
+// refused is a push the removal guard refused, with a hint in the jobs file's words.
+type refused struct {
+	msg   string
+	guard *push.GuardError
+	job   string
+}
+
+func (e *refused) Error() string { return e.msg }
+func (e *refused) Unwrap() error { return e.guard }
+func (e *refused) Hint() string {
+	return fmt.Sprintf("if the export is complete and these people really left, raise maxRemoved for job %s, or run it once with force: true", e.job)
 }
 
 // rejectedRows says how many rows could not be converted.

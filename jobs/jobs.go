@@ -129,6 +129,10 @@ func Load(path string, data []byte) (*File, error) {
 	d := &decoder{f: f}
 	d.file(doc.Content[0])
 	f.resolveDefaults()
+	slices.SortStableFunc(d.errs, func(a, b error) int {
+		pa, pb := a.(*diag.Error).Pos, b.(*diag.Error).Pos
+		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column))
+	})
 	return f, d.errs.Err()
 }
 
@@ -335,17 +339,17 @@ func (d *decoder) jobs(n *yaml.Node) {
 
 func (d *decoder) job(n *yaml.Node, i int) *Job {
 	what := fmt.Sprintf("jobs[%d]", i)
+	if name := valueOf(n, "name"); name != nil && name.Kind == yaml.ScalarNode && name.Value != "" {
+		what = fmt.Sprintf("jobs[%d] (%s)", i, name.Value)
+	}
 	j := &Job{Pos: d.pos(n)}
 	var exportNode, guardCount, guardPercent *yaml.Node
 	d.fields(n, what, keys.job, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
-			j.Name = d.str(v, what+".name")
+			j.Name = d.str(v, fmt.Sprintf("jobs[%d].name", i))
 			if j.Name != "" && !nameRE.MatchString(j.Name) {
-				d.errorf(v, "%s.name: %q: want letters, digits, '.', '_' and '-', starting with a letter or digit", what, j.Name)
-			}
-			if j.Name != "" {
-				what = fmt.Sprintf("jobs[%d] (%s)", i, j.Name)
+				d.errorf(v, "jobs[%d].name: %q: want letters, digits, '.', '_' and '-', starting with a letter or digit", i, j.Name)
 			}
 		case "export":
 			exportNode = k
@@ -447,13 +451,19 @@ func (d *decoder) input(n *yaml.Node, what string, j *Job) {
 	})
 }
 
-func hasKey(n *yaml.Node, key string) bool {
+func hasKey(n *yaml.Node, key string) bool { return valueOf(n, key) != nil }
+
+// valueOf returns the value of key in a YAML mapping node, or nil.
+func valueOf(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return true
+			return n.Content[i+1]
 		}
 	}
-	return false
+	return nil
 }
 
 // resolveDefaults fills in what a job leaves to the defaults.

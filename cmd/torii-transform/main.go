@@ -192,7 +192,7 @@ that would remove too many users.`,
 	root.SuggestionsMinimumDistance = 2
 	// --version, without the -v that cobra would give it: -v is --verbose in push and whoami.
 	root.Flags().Bool("version", false, "print the version")
-	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.versionCmd())
+	root.AddCommand(c.convertCmd(), c.validateCmd(), c.diffCmd(), c.pushCmd(), c.whoamiCmd(), c.lintCmd(), c.testCmd(), c.mappingsCmd(), c.inspectCmd(), c.initCmd(), c.runCmd(), c.versionCmd())
 	registerCompletions(root)
 	return root
 }

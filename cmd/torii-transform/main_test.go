@@ -47,7 +47,7 @@ func TestScripts(t *testing.T) {
 			root, err := filepath.Abs("../..")
 			env.Setenv("ROOT", root)
 			// Each script gets its own fake of Torii, and a state folder of its own.
-			fake := toriitest.New(fakeKey, fakeAccount)
+			fake := toriitest.New(fakeKey, append([]int64{fakeAccount}, runAccounts...)...)
 			env.Defer(fake.Close)
 			env.Values["fake"] = fake
 			env.Setenv("TORII_API_URL", fake.URL)

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,8 +33,10 @@ const DefaultSample = 1000
 // implements record.Reader. The input is streamed: one record is decoded at a time,
 // after the first Sample, which are read ahead to build the header.
 //
-// Records are objects, decoded with numbers as json.Number so that ids and prices never
-// pass through floating point. The header is of kind record.Objects: its names are
+// Records are objects. Numbers keep their exact value: a whole number that fits is an
+// int, any other number with at most 15 significant digits a float64 (which gives back
+// the same decimal digits: 35.20 is 35.2, never 35.199999), and the rest json.Number,
+// so that ids and prices never lose digits and expressions do arithmetic on them. The header is of kind record.Objects: its names are
 // the top-level keys of the sampled records, in the order they first appear. Text must be
 // UTF-8 (a byte-order mark is dropped); invalid UTF-8 is an error rather than being
 // replaced. Positions are 1-based lines and byte columns; a record's is where it starts.
@@ -95,6 +99,7 @@ func NewJSON(r io.Reader, name string, opt Options) (*JSON, error) {
 	j.header = record.NewHeader(name, "", 0, names)
 	j.header.Kind = record.Objects
 	j.header.Sampled = len(j.pending)
+	j.header.Keys = nestedKeys(j.pending)
 	if len(j.pending) > 0 {
 		j.header.Line = j.pending[0].Line
 	}
@@ -190,6 +195,7 @@ func (j *JSON) next() (*record.Record, []string, error) {
 	if err := d.Decode(&obj); err != nil {
 		return nil, nil, errorAt(start, "", err)
 	}
+	Numbers(obj)
 	rec := &record.Record{Object: obj, Line: start.Line, Locs: []record.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
 	if j.header != nil {
 		return rec, nil, nil
@@ -606,4 +612,97 @@ func (t *offsetLines) locate(off int64, afterComma bool) int64 {
 		return off + int64(skip) + se.Offset - 1
 	}
 	return t.n
+}
+
+// Numbers replaces, in place, the json.Number values inside v (a decoded JSON value) by
+// the exact Go value expressions compute with, and returns v: an int for a whole number
+// that fits, a float64 for a number of at most 15 significant digits (float64 holds
+// those exactly enough to give the same digits back), else the json.Number as it is.
+func Numbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return number(v)
+	case map[string]any:
+		for k, it := range v {
+			switch it.(type) {
+			case json.Number, map[string]any, []any:
+				v[k] = Numbers(it)
+			}
+		}
+	case []any:
+		for i, it := range v {
+			switch it.(type) {
+			case json.Number, map[string]any, []any:
+				v[i] = Numbers(it)
+			}
+		}
+	}
+	return v
+}
+
+func number(n json.Number) any {
+	s := string(n)
+	if !strings.ContainsAny(s, ".eE") {
+		if i, err := strconv.ParseInt(s, 10, 0); err == nil {
+			return int(i)
+		}
+		return n
+	}
+	if significantDigits(s) > 15 {
+		return n
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return n
+	}
+	return f
+}
+
+// significantDigits counts the digits of a JSON number's mantissa between its first and
+// last non-zero digits.
+func significantDigits(s string) int {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Trim(strings.ReplaceAll(strings.TrimPrefix(s, "-"), ".", ""), "0")
+	return len(s)
+}
+
+// maxKeyDepth bounds how deep nestedKeys looks into records.
+const maxKeyDepth = 8
+
+// nestedKeys gathers the keys of the objects nested in recs, by dotted path, sorted.
+func nestedKeys(recs []*record.Record) map[string][]string {
+	seen := map[string]map[string]bool{}
+	var walk func(path string, obj map[string]any, depth int)
+	walk = func(path string, obj map[string]any, depth int) {
+		for k, v := range obj {
+			inner, ok := v.(map[string]any)
+			if !ok || depth == maxKeyDepth {
+				continue
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if seen[p] == nil {
+				seen[p] = map[string]bool{}
+			}
+			for ik := range inner {
+				seen[p][ik] = true
+			}
+			walk(p, inner, depth+1)
+		}
+	}
+	for _, rec := range recs {
+		walk("", rec.Object, 1)
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	keys := make(map[string][]string, len(seen))
+	for p, set := range seen {
+		keys[p] = slices.Sorted(maps.Keys(set))
+	}
+	return keys
 }

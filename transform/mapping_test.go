@@ -367,8 +367,8 @@ func TestList(t *testing.T) {
 	if !cmp.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("List of a list = %q", got)
 	}
-	if _, err := List(3.5); err == nil {
-		t.Errorf("List(3.5) gave no error")
+	if _, err := List(map[string]any{"a": 1}); err == nil || err.Error() != "want text, got an object" {
+		t.Errorf("List of an object: %v, want an error", err)
 	}
 }
 

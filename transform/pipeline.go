@@ -318,7 +318,7 @@ func (p *Program) unassignedAmounts(licenses []license) error {
 		}
 		v, err := ev.vm.Run(ce.prog, ev.env)
 		if err != nil {
-			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, unwrapExpr(err))}
+			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, runError(ce, err))}
 		}
 		n, err := seatCount(v)
 		if err != nil {

@@ -268,8 +268,8 @@ func (d *decoder) mapping(n *yaml.Node) {
 }
 
 // reservedNames cannot be let names: expressions bind them (license only in a licenses
-// rule's status and lastUsedDate).
-var reservedNames = []string{"row", LicenseVar, "true", "false", "nil"}
+// rule's status and lastUsedDate, doc only in unassignedAmount).
+var reservedNames = []string{"row", LicenseVar, "doc", "true", "false", "nil"}
 
 // LicenseVar is the name under which a licenses rule's status and lastUsedDate see the
 // license being granted.

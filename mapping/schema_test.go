@@ -12,8 +12,6 @@ import (
 
 // TestMappingSchema keeps mappings/mapping.schema.json, which editors use to check and
 // complete mapping files, in step with the keys the loader accepts.
-func sorted(s []string) []string { slices.Sort(s); return s }
-
 func TestMappingSchema(t *testing.T) {
 	data, err := os.ReadFile("../mappings/mapping.schema.json")
 	if err != nil {

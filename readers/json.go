@@ -41,10 +41,14 @@ const DefaultSample = 1000
 // UTF-8 (a byte-order mark is dropped); invalid UTF-8 is an error rather than being
 // replaced. Positions are 1-based lines and byte columns; a record's is where it starts.
 type JSON struct {
-	file    string
-	lines   bool
-	path    string
-	open    int // JSON: objects around the records' array, to be read to their end
+	file  string
+	lines bool
+	path  string
+	open  int // JSON: objects around the records' array, to be read to their end
+	// doc holds the members of the objects around the records' array, the array left
+	// out; docs[i] is the object open at depth i, to which members are added.
+	doc     map[string]any
+	docs    []map[string]any
 	dec     *json.Decoder
 	lt      *offsetLines
 	br      *bufio.Reader // NDJSON
@@ -286,16 +290,24 @@ func (j *JSON) syntaxError(err error, from int64, afterComma bool) error {
 func (j *JSON) rest() error {
 	for ; j.open > 0; j.open-- {
 		for j.dec.More() {
-			for range 2 { // a key, then its value
+			var key string
+			for i := range 2 { // a key, then its value
 				before := j.dec.InputOffset()
 				tok, err := j.dec.Token()
 				if err != nil {
 					return j.syntaxError(err, before, true)
 				}
-				if err := j.skip(tok); err != nil {
+				if i == 0 {
+					key, _ = tok.(string)
+					continue
+				}
+				if err := j.keep(key, tok); err != nil {
 					return err
 				}
 			}
+		}
+		if len(j.docs) > 0 {
+			j.docs = j.docs[:len(j.docs)-1]
 		}
 		before := j.dec.InputOffset()
 		if _, err := j.dec.Token(); err != nil { // the object's closing }
@@ -332,6 +344,8 @@ func (j *JSON) findRecords(path string) error {
 		return nil
 	case json.Delim('{'):
 		j.open = 1
+		j.doc = map[string]any{}
+		j.docs = []map[string]any{j.doc}
 	default:
 		return errorAt(j.lt.pos(j.file, 0), "", fmt.Errorf("the top level is %s, not an array of records or an object holding one", describeToken(tok)))
 	}
@@ -361,7 +375,7 @@ func (j *JSON) findRecords(path string) error {
 			case len(parts) == 0 && vt == json.Delim('['):
 				// An empty list, or one of text such as SCIM's "schemas": not the records.
 				empty = append(empty, key)
-				if err := j.skip(vt); err != nil {
+				if err := j.keep(key, vt); err != nil {
 					return err
 				}
 			case len(parts) > 0 && key == parts[depth]:
@@ -373,6 +387,9 @@ func (j *JSON) findRecords(path string) error {
 				if !last && vt == json.Delim('{') {
 					depth++
 					j.open++
+					inner := map[string]any{}
+					j.docs[len(j.docs)-1][key] = inner
+					j.docs = append(j.docs, inner)
 					found = true
 				} else {
 					want := "an array of records"
@@ -383,7 +400,7 @@ func (j *JSON) findRecords(path string) error {
 						fmt.Errorf("%q is %s, not %s", strings.Join(parts[:depth+1], "."), describeToken(vt), want))
 				}
 			default:
-				if err := j.skip(vt); err != nil {
+				if err := j.keep(key, vt); err != nil {
 					return err
 				}
 			}
@@ -438,25 +455,66 @@ func (j *JSON) firstIsObject() bool {
 	}
 }
 
-// skip reads the rest of a value whose first token is tok.
-func (j *JSON) skip(tok json.Token) error {
-	if d, ok := tok.(json.Delim); !ok || d == ']' || d == '}' {
-		return nil
+// keep reads the rest of the value of key, whose first token is tok, into the object
+// open around the records.
+func (j *JSON) keep(key string, tok json.Token) error {
+	v, err := j.value(tok)
+	if err != nil {
+		return err
 	}
-	for depth := 1; depth > 0; {
-		t, err := j.dec.Token()
-		if err != nil {
-			return j.syntaxError(err, 0, false)
-		}
-		switch t {
-		case json.Delim('['), json.Delim('{'):
-			depth++
-		case json.Delim(']'), json.Delim('}'):
-			depth--
-		}
+	if len(j.docs) > 0 {
+		j.docs[len(j.docs)-1][key] = Numbers(v)
 	}
 	return nil
 }
+
+// value reads the rest of a value whose first token is tok.
+func (j *JSON) value(tok json.Token) (any, error) {
+	switch tok {
+	case json.Delim('['):
+		list := []any{}
+		for j.dec.More() {
+			t, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			v, err := j.value(t)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := j.dec.Token()
+		return list, err
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for j.dec.More() {
+			kt, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			t, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			v, err := j.value(t)
+			if err != nil {
+				return nil, err
+			}
+			k, _ := kt.(string)
+			obj[k] = v
+		}
+		_, err := j.dec.Token()
+		return obj, err
+	}
+	return tok, nil
+}
+
+// Doc returns the members of the objects around the records' array, nested as they are,
+// the array left out: a response's totals and paging links, such as
+// {"total_seats": 25, "@odata.nextLink": "..."}. It is complete once Read has returned
+// io.EOF; nil when the records are the top-level array or NDJSON.
+func (j *JSON) Doc() map[string]any { return j.doc }
 
 func describeToken(t json.Token) string {
 	switch t := t.(type) {

@@ -347,3 +347,27 @@ func TestNestedKeys(t *testing.T) {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
 }
+
+func TestDoc(t *testing.T) {
+	j, err := NewJSON(strings.NewReader(`{"total": 3, "meta": {"page": 1},
+ "data": {"kind": "users", "users": [{"a": 1}], "cursor": {"next": "abc"}},
+ "links": ["x"], "@odata.nextLink": "https://example.com/next"}`), "in.json", Options{Path: "data.users"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := j.Read(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]any{
+		"total": 3, "meta": map[string]any{"page": 1},
+		"data":  map[string]any{"kind": "users", "cursor": map[string]any{"next": "abc"}},
+		"links": []any{"x"}, "@odata.nextLink": "https://example.com/next",
+	}
+	if diff := cmp.Diff(want, j.Doc()); diff != "" {
+		t.Errorf("doc (-want +got):\n%s", diff)
+	}
+}

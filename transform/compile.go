@@ -99,6 +99,9 @@ const (
 	fieldLastUsedDate
 )
 
+// docVar names, in unassignedAmount, the members of a JSON export around its records.
+const docVar = "doc"
+
 var userFieldOrder = [...]string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
 
 // CompileOptions override a mapping's input defaults where they affect evaluation.
@@ -181,7 +184,11 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 			if p.unassigned == nil {
 				p.unassigned = map[string]*compiled{}
 			}
+			// The export's other top-level members are known once its records are read,
+			// when unassignedAmount is computed.
+			c.env[docVar] = types.TypeOf(map[string]any{})
 			ce := c.compile(fmt.Sprintf("catalog[%q].unassignedAmount", name), *e, countKinds)
+			delete(c.env, docVar)
 			p.unassigned[name] = ce
 			c.checkConstantSeats(ce)
 		}
@@ -376,6 +383,13 @@ func (c *compiler) exprError(e mapping.Expr, field string, err error) {
 			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
 				Err:  fmt.Errorf("%s: %s", field, fe.Message),
 				Text: "license is the license being granted, known in a licenses rule's status and lastUsedDate",
+			}})
+			return
+		}
+		if fe.Message == "unknown name "+docVar {
+			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
+				Err:  fmt.Errorf("%s: %s", field, fe.Message),
+				Text: "doc, the JSON export's members around its records, is known after the records are read: in unassignedAmount",
 			}})
 			return
 		}

@@ -140,7 +140,11 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 	}
 	res.Warnings = m.warnings
 	m.finish()
-	if err := p.unassignedAmounts(m.out); err != nil {
+	var doc map[string]any
+	if d, ok := r.(interface{ Doc() map[string]any }); ok {
+		doc = d.Doc()
+	}
+	if err := p.unassignedAmounts(m.out, doc); err != nil {
 		return res, err
 	}
 	res.Stats.count(m)
@@ -305,11 +309,12 @@ func (s *Stats) count(m *merger) {
 
 // unassignedAmounts computes the unassigned seats that the catalog takes from another
 // export, once, now that the file's licenses are known.
-func (p *Program) unassignedAmounts(licenses []license) error {
+func (p *Program) unassignedAmounts(licenses []license, doc map[string]any) error {
 	if len(p.unassigned) == 0 {
 		return nil
 	}
 	ev := p.NewEvaluator()
+	ev.env[docVar] = doc
 	for i := range licenses {
 		l := &licenses[i]
 		ce := p.unassigned[l.name]

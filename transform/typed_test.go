@@ -257,3 +257,45 @@ user:
 		t.Errorf("csv: %v, want %s", err, want)
 	}
 }
+
+func TestNextPage(t *testing.T) {
+	for _, tc := range []struct {
+		doc  map[string]any
+		want string
+	}{
+		{map[string]any{"@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=x"}, "@odata.nextLink"},
+		{map[string]any{"response_metadata": map[string]any{"next_cursor": "dXNlcjpVMDI="}}, "response_metadata.next_cursor"},
+		{map[string]any{"response_metadata": map[string]any{"next_cursor": ""}}, ""},
+		{map[string]any{"links": map[string]any{"next": "https://x/?page=2"}}, "links.next"},
+		{map[string]any{"_links": map[string]any{"next": map[string]any{"href": "/users?after=3"}}}, "_links.next.href"},
+		{map[string]any{"next": nil, "total": 3}, ""},
+		{nil, ""},
+	} {
+		if got := NextPage(tc.doc); got != tc.want {
+			t.Errorf("NextPage(%v) = %q, want %q", tc.doc, got, tc.want)
+		}
+	}
+}
+
+func TestPagesWithOtherColumns(t *testing.T) {
+	m, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: row.Email\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = Convert(Job{Mapping: m, Name: "p1.csv", Export: strings.NewReader("Email\na@example.com\n"),
+		More: []Export{{Name: "p2.csv", Reader: strings.NewReader("Mail\nb@example.com\n")}}})
+	if want := "p2.csv:1: its columns differ from those of p1.csv, the first file of the export"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestDocOnlyInUnassigned(t *testing.T) {
+	m, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: row.mail\n  id: string(doc.total)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(m, nil, CompileOptions{})
+	if want := "m.yaml:4:14: user.id: unknown name doc"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

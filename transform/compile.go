@@ -393,6 +393,13 @@ func (c *compiler) exprError(e mapping.Expr, field string, err error) {
 			}})
 			return
 		}
+		if at, ok := e.Comment(); ok {
+			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
+				Err:  fmt.Errorf("%s: %s", field, fe.Message),
+				Text: fmt.Sprintf("YAML ends the value before the # at column %d, which starts a comment; if the # belongs to the expression, quote it or write it as a >- block", at.Column),
+			}})
+			return
+		}
 		c.errorAt(e, fe.From, field, "%s", fe.Message)
 		return
 	}

@@ -66,7 +66,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "not yaml",
 			src:  "user:\n  email: [\n",
-			want: []string{"m.yaml:2: did not find expected node content"},
+			want: []string{"m.yaml:2:10: did not find expected node content: a value that starts with '[' is a YAML list or map, not text"},
 		},
 		{
 			name: "a tab in the indentation",

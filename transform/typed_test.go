@@ -299,3 +299,17 @@ func TestDocOnlyInUnassigned(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+func TestCommentCutsExpression(t *testing.T) {
+	m, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: row.Email\n  lastName: (row.B #x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(m, nil, CompileOptions{})
+	if want := "m.yaml:4:18: user.lastName: unexpected token EOF"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	if h := diag.HintOf(err); h != "YAML ends the value before the # at column 20, which starts a comment; if the # belongs to the expression, quote it or write it as a >- block" {
+		t.Errorf("hint %q", h)
+	}
+}

@@ -50,6 +50,19 @@ type Expr struct {
 	line0  int // first line of the expression text itself (block scalars start below the key)
 	col0   int
 	quoted bool
+	// comment is the column of a comment after a plain value on its line, or 0.
+	comment int
+}
+
+// Comment returns where a YAML comment follows the expression on its line, which cut
+// the text there if it was meant to be part of the expression.
+func (e Expr) Comment() (diag.Pos, bool) {
+	if e.comment == 0 {
+		return diag.Pos{}, false
+	}
+	p := e.Pos
+	p.Column = e.comment
+	return p, true
 }
 
 // Named is a name bound to an expression: a let value or a user field.
@@ -158,17 +171,41 @@ func yamlError(file string, src []string, err error) error {
 		msg = msg[len(m[0]):]
 	}
 	e := &diag.Error{Pos: pos, Err: errors.New(msg)}
+	if pos.Line <= 0 || pos.Line > len(src) {
+		return e
+	}
+	line := src[pos.Line-1]
 	// A tab in the indentation is the most common reason a mapping does not parse, and
 	// the parser's message does not say so.
-	if pos.Line > 0 && pos.Line <= len(src) {
-		line := src[pos.Line-1]
-		if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {
-			e.Pos.Column = strings.IndexByte(line, '\t') + 1
-			e.Err = &diag.Hint{Err: e.Err, Text: "YAML indents with spaces, not tabs"}
+	if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {
+		e.Pos.Column = strings.IndexByte(line, '\t') + 1
+		e.Err = &diag.Hint{Err: e.Err, Text: "YAML indents with spaces, not tabs"}
+		return e
+	}
+	// Next come expressions that YAML reads as YAML: a ternary's ": " as a key, a value
+	// that starts with [ or { as a list or a map.
+	key := strings.Index(line, ": ")
+	if key < 0 || !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "-") {
+		return e // expressions are values of nested keys, not of top-level ones
+	}
+	value := key + 2 + len(line[key+2:]) - len(strings.TrimLeft(line[key+2:], " "))
+	switch {
+	case strings.HasPrefix(msg, "mapping values are not allowed"):
+		if i := strings.Index(line[value:], ": "); i >= 0 {
+			e.Pos.Column = value + i + 1
+			e.Err = &diag.Hint{Err: errors.New(`": " inside a value, which YAML reads as the start of a map`),
+				Text: quoteHint}
 		}
+	case value < len(line) && (line[value] == '[' || line[value] == '{'):
+		e.Pos.Column = value + 1
+		e.Err = &diag.Hint{Err: fmt.Errorf("%s: a value that starts with %q is a YAML list or map, not text", msg, line[value]),
+			Text: quoteHint}
 	}
 	return e
 }
+
+// quoteHint is how to keep YAML from reading an expression as YAML.
+const quoteHint = `quote the expression ('row.a == "x" ? "y" : "z"', doubling any ' inside) or write it as a block: key: >- and the expression on the next line, indented`
 
 type decoder struct {
 	m    *Mapping
@@ -273,8 +310,8 @@ func (d *decoder) mapping(n *yaml.Node) {
 }
 
 // reservedNames cannot be let names: expressions bind them (license only in a licenses
-// rule's status and lastUsedDate).
-var reservedNames = []string{"row", LicenseVar, "true", "false", "nil"}
+// rule's status and lastUsedDate, doc only in unassignedAmount).
+var reservedNames = []string{"row", LicenseVar, "doc", "true", "false", "nil"}
 
 // LicenseVar is the name under which a licenses rule's status and lastUsedDate see the
 // license being granted.
@@ -333,11 +370,28 @@ func (d *decoder) inputInto(n *yaml.Node, what string, in *readers.Options) {
 // expr reads an expression from a scalar node and records where its text starts, so that
 // compile errors inside it point at the right line and column of the mapping file.
 func (d *decoder) expr(v *yaml.Node, what string) (Expr, bool) {
+	if (v.Kind == yaml.SequenceNode || v.Kind == yaml.MappingNode) && v.Style&yaml.FlowStyle != 0 {
+		d.errs = append(d.errs, &diag.Error{Pos: d.pos(v), Err: &diag.Hint{
+			Err:  fmt.Errorf("%s: want an expression; a value that starts with [ or { is a YAML list or map", what),
+			Text: quoteHint,
+		}})
+		return Expr{}, false
+	}
 	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 		d.errorf(v, "%s: want an expression", what)
 		return Expr{}, false
 	}
 	e := Expr{Src: v.Value, Pos: d.pos(v), line0: v.Line, col0: v.Column}
+	if v.Style == 0 && v.Line-1 < len(d.m.src) {
+		// A plain value ends at " #", which starts a comment: an expression that holds
+		// one (a string with # in it) is cut there.
+		line := d.m.src[v.Line-1]
+		if end := v.Column - 1 + len(v.Value); end < len(line) {
+			if i := strings.Index(line[end:], "#"); i >= 0 && !strings.Contains(v.Value, "\n") {
+				e.comment = end + i + 1
+			}
+		}
+	}
 	switch v.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		e.col0++

@@ -97,6 +97,15 @@ func (in *Input) Footer() []string {
 	return in.footer.dropped
 }
 
+// Doc returns, for JSON, the members of the objects around the records' array (see
+// JSON.Doc); nil for other formats.
+func (in *Input) Doc() map[string]any {
+	if j, ok := in.Reader.(*JSON); ok {
+		return j.Doc()
+	}
+	return nil
+}
+
 // Close releases what the reader holds. It does not close the input it was given.
 func (in *Input) Close() error {
 	if in.close == nil {

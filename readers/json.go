@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,16 +33,22 @@ const DefaultSample = 1000
 // implements record.Reader. The input is streamed: one record is decoded at a time,
 // after the first Sample, which are read ahead to build the header.
 //
-// Records are objects, decoded with numbers as json.Number so that ids and prices never
-// pass through floating point. The header is of kind record.Objects: its names are
+// Records are objects. Numbers keep their exact value: a whole number that fits is an
+// int, any other number with at most 15 significant digits a float64 (which gives back
+// the same decimal digits: 35.20 is 35.2, never 35.199999), and the rest json.Number,
+// so that ids and prices never lose digits and expressions do arithmetic on them. The header is of kind record.Objects: its names are
 // the top-level keys of the sampled records, in the order they first appear. Text must be
 // UTF-8 (a byte-order mark is dropped); invalid UTF-8 is an error rather than being
 // replaced. Positions are 1-based lines and byte columns; a record's is where it starts.
 type JSON struct {
-	file    string
-	lines   bool
-	path    string
-	open    int // JSON: objects around the records' array, to be read to their end
+	file  string
+	lines bool
+	path  string
+	open  int // JSON: objects around the records' array, to be read to their end
+	// doc holds the members of the objects around the records' array, the array left
+	// out; docs[i] is the object open at depth i, to which members are added.
+	doc     map[string]any
+	docs    []map[string]any
 	dec     *json.Decoder
 	lt      *offsetLines
 	br      *bufio.Reader // NDJSON
@@ -95,6 +103,7 @@ func NewJSON(r io.Reader, name string, opt Options) (*JSON, error) {
 	j.header = record.NewHeader(name, "", 0, names)
 	j.header.Kind = record.Objects
 	j.header.Sampled = len(j.pending)
+	j.header.Keys = nestedKeys(j.pending)
 	if len(j.pending) > 0 {
 		j.header.Line = j.pending[0].Line
 	}
@@ -190,6 +199,7 @@ func (j *JSON) next() (*record.Record, []string, error) {
 	if err := d.Decode(&obj); err != nil {
 		return nil, nil, errorAt(start, "", err)
 	}
+	Numbers(obj)
 	rec := &record.Record{Object: obj, Line: start.Line, Locs: []record.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
 	if j.header != nil {
 		return rec, nil, nil
@@ -280,16 +290,24 @@ func (j *JSON) syntaxError(err error, from int64, afterComma bool) error {
 func (j *JSON) rest() error {
 	for ; j.open > 0; j.open-- {
 		for j.dec.More() {
-			for range 2 { // a key, then its value
+			var key string
+			for i := range 2 { // a key, then its value
 				before := j.dec.InputOffset()
 				tok, err := j.dec.Token()
 				if err != nil {
 					return j.syntaxError(err, before, true)
 				}
-				if err := j.skip(tok); err != nil {
+				if i == 0 {
+					key, _ = tok.(string)
+					continue
+				}
+				if err := j.keep(key, tok); err != nil {
 					return err
 				}
 			}
+		}
+		if len(j.docs) > 0 {
+			j.docs = j.docs[:len(j.docs)-1]
 		}
 		before := j.dec.InputOffset()
 		if _, err := j.dec.Token(); err != nil { // the object's closing }
@@ -326,6 +344,8 @@ func (j *JSON) findRecords(path string) error {
 		return nil
 	case json.Delim('{'):
 		j.open = 1
+		j.doc = map[string]any{}
+		j.docs = []map[string]any{j.doc}
 	default:
 		return errorAt(j.lt.pos(j.file, 0), "", fmt.Errorf("the top level is %s, not an array of records or an object holding one", describeToken(tok)))
 	}
@@ -355,7 +375,7 @@ func (j *JSON) findRecords(path string) error {
 			case len(parts) == 0 && vt == json.Delim('['):
 				// An empty list, or one of text such as SCIM's "schemas": not the records.
 				empty = append(empty, key)
-				if err := j.skip(vt); err != nil {
+				if err := j.keep(key, vt); err != nil {
 					return err
 				}
 			case len(parts) > 0 && key == parts[depth]:
@@ -367,6 +387,9 @@ func (j *JSON) findRecords(path string) error {
 				if !last && vt == json.Delim('{') {
 					depth++
 					j.open++
+					inner := map[string]any{}
+					j.docs[len(j.docs)-1][key] = inner
+					j.docs = append(j.docs, inner)
 					found = true
 				} else {
 					want := "an array of records"
@@ -377,7 +400,7 @@ func (j *JSON) findRecords(path string) error {
 						fmt.Errorf("%q is %s, not %s", strings.Join(parts[:depth+1], "."), describeToken(vt), want))
 				}
 			default:
-				if err := j.skip(vt); err != nil {
+				if err := j.keep(key, vt); err != nil {
 					return err
 				}
 			}
@@ -432,25 +455,66 @@ func (j *JSON) firstIsObject() bool {
 	}
 }
 
-// skip reads the rest of a value whose first token is tok.
-func (j *JSON) skip(tok json.Token) error {
-	if d, ok := tok.(json.Delim); !ok || d == ']' || d == '}' {
-		return nil
+// keep reads the rest of the value of key, whose first token is tok, into the object
+// open around the records.
+func (j *JSON) keep(key string, tok json.Token) error {
+	v, err := j.value(tok)
+	if err != nil {
+		return err
 	}
-	for depth := 1; depth > 0; {
-		t, err := j.dec.Token()
-		if err != nil {
-			return j.syntaxError(err, 0, false)
-		}
-		switch t {
-		case json.Delim('['), json.Delim('{'):
-			depth++
-		case json.Delim(']'), json.Delim('}'):
-			depth--
-		}
+	if len(j.docs) > 0 {
+		j.docs[len(j.docs)-1][key] = Numbers(v)
 	}
 	return nil
 }
+
+// value reads the rest of a value whose first token is tok.
+func (j *JSON) value(tok json.Token) (any, error) {
+	switch tok {
+	case json.Delim('['):
+		list := []any{}
+		for j.dec.More() {
+			t, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			v, err := j.value(t)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := j.dec.Token()
+		return list, err
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for j.dec.More() {
+			kt, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			t, err := j.dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err, 0, false)
+			}
+			v, err := j.value(t)
+			if err != nil {
+				return nil, err
+			}
+			k, _ := kt.(string)
+			obj[k] = v
+		}
+		_, err := j.dec.Token()
+		return obj, err
+	}
+	return tok, nil
+}
+
+// Doc returns the members of the objects around the records' array, nested as they are,
+// the array left out: a response's totals and paging links, such as
+// {"total_seats": 25, "@odata.nextLink": "..."}. It is complete once Read has returned
+// io.EOF; nil when the records are the top-level array or NDJSON.
+func (j *JSON) Doc() map[string]any { return j.doc }
 
 func describeToken(t json.Token) string {
 	switch t := t.(type) {
@@ -606,4 +670,97 @@ func (t *offsetLines) locate(off int64, afterComma bool) int64 {
 		return off + int64(skip) + se.Offset - 1
 	}
 	return t.n
+}
+
+// Numbers replaces, in place, the json.Number values inside v (a decoded JSON value) by
+// the exact Go value expressions compute with, and returns v: an int for a whole number
+// that fits, a float64 for a number of at most 15 significant digits (float64 holds
+// those exactly enough to give the same digits back), else the json.Number as it is.
+func Numbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return number(v)
+	case map[string]any:
+		for k, it := range v {
+			switch it.(type) {
+			case json.Number, map[string]any, []any:
+				v[k] = Numbers(it)
+			}
+		}
+	case []any:
+		for i, it := range v {
+			switch it.(type) {
+			case json.Number, map[string]any, []any:
+				v[i] = Numbers(it)
+			}
+		}
+	}
+	return v
+}
+
+func number(n json.Number) any {
+	s := string(n)
+	if !strings.ContainsAny(s, ".eE") {
+		if i, err := strconv.ParseInt(s, 10, 0); err == nil {
+			return int(i)
+		}
+		return n
+	}
+	if significantDigits(s) > 15 {
+		return n
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return n
+	}
+	return f
+}
+
+// significantDigits counts the digits of a JSON number's mantissa between its first and
+// last non-zero digits.
+func significantDigits(s string) int {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Trim(strings.ReplaceAll(strings.TrimPrefix(s, "-"), ".", ""), "0")
+	return len(s)
+}
+
+// maxKeyDepth bounds how deep nestedKeys looks into records.
+const maxKeyDepth = 8
+
+// nestedKeys gathers the keys of the objects nested in recs, by dotted path, sorted.
+func nestedKeys(recs []*record.Record) map[string][]string {
+	seen := map[string]map[string]bool{}
+	var walk func(path string, obj map[string]any, depth int)
+	walk = func(path string, obj map[string]any, depth int) {
+		for k, v := range obj {
+			inner, ok := v.(map[string]any)
+			if !ok || depth == maxKeyDepth {
+				continue
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if seen[p] == nil {
+				seen[p] = map[string]bool{}
+			}
+			for ik := range inner {
+				seen[p][ik] = true
+			}
+			walk(p, inner, depth+1)
+		}
+	}
+	for _, rec := range recs {
+		walk("", rec.Object, 1)
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	keys := make(map[string][]string, len(seen))
+	for p, set := range seen {
+		keys[p] = slices.Sorted(maps.Keys(set))
+	}
+	return keys
 }

@@ -67,7 +67,7 @@ func TestJSON(t *testing.T) {
 			input: "\xEF\xBB\xBF[\n  {\"email\": \"a@example.com\", \"id\": \"007\", \"price\": 35.20},\n  {\"email\": \"b@example.com\", \"active\": true, \"seen\": null}\n]\n",
 			names: []string{"email", "id", "price", "active", "seen"},
 			want: []object{
-				{2, 3, map[string]any{"email": "a@example.com", "id": "007", "price": json.Number("35.20")}},
+				{2, 3, map[string]any{"email": "a@example.com", "id": "007", "price": 35.2}},
 				{3, 3, map[string]any{"email": "b@example.com", "active": true, "seen": nil}},
 			},
 		},
@@ -115,8 +115,8 @@ func TestJSON(t *testing.T) {
 			opt:   Options{Format: FormatNDJSON},
 			names: []string{"email", "n", "x"},
 			want: []object{
-				{1, 1, map[string]any{"email": "a@example.com", "n": json.Number("1")}},
-				{3, 3, map[string]any{"email": "b@example.com", "x": map[string]any{"y": json.Number("2")}}},
+				{1, 1, map[string]any{"email": "a@example.com", "n": 1}},
+				{3, 3, map[string]any{"email": "b@example.com", "x": map[string]any{"y": 2}}},
 			},
 		},
 		{
@@ -128,7 +128,7 @@ func TestJSON(t *testing.T) {
 			input: `[{"a": 1}, {"b": 2}]`,
 			opt:   Options{Sample: 1},
 			names: []string{"a"},
-			want:  []object{{1, 2, map[string]any{"a": json.Number("1")}}, {1, 12, map[string]any{"b": json.Number("2")}}},
+			want:  []object{{1, 2, map[string]any{"a": 1}}, {1, 12, map[string]any{"b": 2}}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -303,4 +303,71 @@ func fuzzPositioned(t *testing.T, err error) {
 		t.Fatalf("error %q is not worded for users", msg)
 	}
 	_ = fmt.Sprint(te.Pos)
+}
+
+func TestNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want any
+	}{
+		{"42", 42},
+		{"-7", -7},
+		{"9007199254740993", 9007199254740993}, // beyond float64's exact integers
+		{"35.20", 35.2},
+		{"1.5e2", 150.0},
+		{"0.1", 0.1},
+		{"123456789012345678901234", json.Number("123456789012345678901234")},
+		{"1.23456789012345678", json.Number("1.23456789012345678")},
+	} {
+		if got := Numbers(json.Number(tc.in)); got != tc.want {
+			t.Errorf("Numbers(%s) = %#v, want %#v", tc.in, got, tc.want)
+		}
+	}
+	obj := map[string]any{"a": []any{json.Number("1"), map[string]any{"b": json.Number("2.5")}}}
+	Numbers(obj)
+	if diff := cmp.Diff(map[string]any{"a": []any{1, map[string]any{"b": 2.5}}}, obj); diff != "" {
+		t.Errorf("nested (-want +got):\n%s", diff)
+	}
+}
+
+func TestNestedKeys(t *testing.T) {
+	j, err := NewJSON(strings.NewReader(`[
+{"email": "a", "profile": {"name": "A", "title": null, "org": {"dept": "x"}}, "tags": [{"t": 1}], "signIn": null},
+{"email": "b", "profile": {"mobile": "1"}, "signIn": {"last": "2025-01-01"}}
+]`), "in.json", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"profile":     {"mobile", "name", "org", "title"},
+		"profile.org": {"dept"},
+		"signIn":      {"last"},
+	}
+	if diff := cmp.Diff(want, j.Header().Keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+}
+
+func TestDoc(t *testing.T) {
+	j, err := NewJSON(strings.NewReader(`{"total": 3, "meta": {"page": 1},
+ "data": {"kind": "users", "users": [{"a": 1}], "cursor": {"next": "abc"}},
+ "links": ["x"], "@odata.nextLink": "https://example.com/next"}`), "in.json", Options{Path: "data.users"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := j.Read(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]any{
+		"total": 3, "meta": map[string]any{"page": 1},
+		"data":  map[string]any{"kind": "users", "cursor": map[string]any{"next": "abc"}},
+		"links": []any{"x"}, "@odata.nextLink": "https://example.com/next",
+	}
+	if diff := cmp.Diff(want, j.Doc()); diff != "" {
+		t.Errorf("doc (-want +got):\n%s", diff)
+	}
 }

@@ -521,8 +521,11 @@ func TestSerialDateDayZero(t *testing.T) {
 	if got, err := serialDate("0", kindDate, true, pos); err != nil || got != "1904-01-01" {
 		t.Errorf("1904 system, day 0: %q, %v; want 1904-01-01", got, err)
 	}
-	if _, err := serialDate("0", kindDate, false, pos); err == nil {
-		t.Error("1900 system, day 0: no error; it is no day")
+	if got, err := serialDate("0", kindDate, false, pos); err != nil || got != "" {
+		t.Errorf("1900 system, day 0: %q, %v; want no date (it is no day: never)", got, err)
+	}
+	if got, err := serialDate("0", kindDateTime, false, pos); err != nil || got != "" {
+		t.Errorf("1900 system, day 0 as a date and time: %q, %v; want no date", got, err)
 	}
 }
 

@@ -90,12 +90,13 @@ func serialDate(v string, kind cellKind, date1904 bool, pos diag.Pos) (string, e
 	if !ok && kind != kindTime {
 		return "", errorAt(pos, "", fmt.Errorf("date cell holds %s, which is 1900-02-29 in the 1900 date system, a day that did not exist", v))
 	}
+	if days == 0 && !date1904 && kind != kindTime {
+		// In the 1904 system day 0 is 1904-01-01; in the 1900 system it is no day,
+		// shown as 1900-01-00, which systems write for "never": an empty cell.
+		return "", nil
+	}
 	switch kind {
 	case kindDate:
-		if days == 0 && !date1904 {
-			// In the 1904 system day 0 is 1904-01-01; in the 1900 system it is no day.
-			return "", errorAt(pos, "", fmt.Errorf("date cell holds %s, which is no date (day 0)", v))
-		}
 		return t.Format(time.DateOnly), nil
 	case kindTime:
 		return t.Format(time.TimeOnly), nil

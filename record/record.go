@@ -31,7 +31,11 @@ type Header struct {
 	Kind  Kind
 	// Sampled is, for Objects, how many records the names were gathered from.
 	Sampled int
-	index   map[string]int
+	// Keys is, for Objects, the keys seen in the objects nested in the sampled records
+	// (not those inside arrays), sorted, by the dotted path of their key: "profile",
+	// "signIn.device". A path whose value was never an object in the sample is absent.
+	Keys  map[string][]string
+	index map[string]int
 }
 
 // NewHeader returns a header for the named columns. Names are expected to be unique;
@@ -62,7 +66,7 @@ type Loc struct{ Line, Column int32 }
 type Record struct {
 	Header *Header
 	Values []string       // Tabular inputs
-	Object map[string]any // Objects inputs: strings, json.Number, bool, nil, []any, map[string]any
+	Object map[string]any // Objects inputs: string, int, float64, json.Number (numbers beyond those), bool, nil, []any, map[string]any
 	Line   int            // line (CSV, JSON) or row (XLSX) where the record starts
 	// Locs says where each value starts; nil means value i is at column i+1 of Line.
 	// For Objects, Locs[0] is where the record starts.

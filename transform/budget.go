@@ -46,26 +46,25 @@ func budgetHint(err error) error {
 	}
 }
 
-// repeatHelper replaces expr's repeat, which allocates its result before the VM counts
-// it: repeat(repeat("x", 100000), 100000) would ask for 10 GB.
-var repeatHelper = helper{name: "repeat", types: []any{new(func(string, int) string)},
-	bind: func(*binding) func(...any) (any, error) {
-		return func(args ...any) (any, error) {
-			s, n := args[0].(string), args[1].(int)
-			if n < 0 {
-				return nil, fmt.Errorf("repeat(): want a count of 0 or more, got %d", n)
-			}
-			if size := int64(len(s)) * int64(n); n > 0 && (size > MaxText || size/int64(n) != int64(len(s))) {
-				return nil, overBudget("repeat()", size)
-			}
-			return strings.Repeat(s, n), nil
-		}
-	},
-	check: func(c *compiler, call *callSite) {
-		if size, ok := constTextSize(call.node); ok && size > MaxText {
-			call.errorf(nil, "%v", overBudget("repeat()", size))
-		}
-	}}
+// repeatText is repeat() within the text budget: expr's own allocates its result before
+// the VM counts it, and repeat(repeat("x", 100000), 100000) would ask for 10 GB.
+func repeatText(s string, n int) any {
+	if n < 0 {
+		return fmt.Errorf("repeat(): want a count of 0 or more, got %d", n)
+	}
+	if size := int64(len(s)) * int64(n); n > 0 && (size > MaxText || size/int64(n) != int64(len(s))) {
+		return overBudget("repeat()", size)
+	}
+	return strings.Repeat(s, n)
+}
+
+// checkRepeat reports, when the mapping compiles, a repeat() whose text can be told to
+// go over the budget from the expression alone.
+func checkRepeat(c *compiler, call *callSite) {
+	if size, ok := constTextSize(call.node); ok && size > MaxText {
+		call.errorf(nil, "%v", overBudget("repeat()", size))
+	}
+}
 
 // constTextSize returns the length of the text node makes when it can be told from the
 // expression alone: constant text, and repeat and + of such.

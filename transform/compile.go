@@ -13,9 +13,11 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
+	"github.com/torii-transform/torii-transform/readers"
 	"github.com/torii-transform/torii-transform/record"
 )
 
@@ -97,6 +99,9 @@ const (
 	fieldLastUsedDate
 )
 
+// docVar names, in unassignedAmount, the members of a JSON export around its records.
+const docVar = "doc"
+
 var userFieldOrder = [...]string{"id", "email", "firstName", "lastName", "status", "externalStatus", "roles", "lastUsedDate"}
 
 // CompileOptions override a mapping's input defaults where they affect evaluation.
@@ -120,12 +125,12 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 		loc = time.UTC
 	}
 	// Tabular rows are text, so that mixing text and numbers is a compile error; JSON
-	// records hold any JSON value.
-	var row any = map[string]string{}
-	if h != nil && h.Kind == record.Objects {
-		row = map[string]any{}
+	// records hold any JSON value, whose type is known only when a record is read.
+	row := types.TypeOf(map[string]string{})
+	if readsObjects(m, h) {
+		row = types.TypeOf(map[string]any{})
 	}
-	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: map[string]any{"row": row}}
+	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: types.Map{"row": row}}
 	c.tables = opt.Tables
 	fnOpts, fns := bindHelpers(&binding{m: m, loc: loc, tables: opt.Tables})
 	c.opts, c.fns = append(c.opts, fnOpts...), fns
@@ -140,8 +145,10 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 		ce := c.compile("let."+l.Name, l.Expr, nil)
 		p.lets = append(p.lets, ce)
 		// Later expressions see the value with the type this one produces, so that
-		// type errors in them are caught here too.
-		c.env[l.Name] = zeroOf(ce)
+		// type errors in them are caught here too. A let that does not compile has
+		// been reported: expressions that use it see a value of any type, rather than
+		// adding errors of the same cause.
+		c.env[l.Name] = typeOf(ce)
 	}
 	for i, s := range m.Skip {
 		p.skips = append(p.skips, c.compile(fmt.Sprintf("skip[%d]", i), s.When, boolKinds))
@@ -165,7 +172,7 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 		}
 		cl.names = opt(r.Names, "names", stringListKinds)
 		cl.when = opt(r.When, "when", boolKinds)
-		c.env[mapping.LicenseVar] = ""
+		c.env[mapping.LicenseVar] = types.String
 		cl.status = opt(r.Status, "status", stringKinds)
 		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
 		delete(c.env, mapping.LicenseVar)
@@ -177,11 +184,16 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 			if p.unassigned == nil {
 				p.unassigned = map[string]*compiled{}
 			}
+			// The export's other top-level members are known once its records are read,
+			// when unassignedAmount is computed.
+			c.env[docVar] = types.TypeOf(map[string]any{})
 			ce := c.compile(fmt.Sprintf("catalog[%q].unassignedAmount", name), *e, countKinds)
+			delete(c.env, docVar)
 			p.unassigned[name] = ce
 			c.checkConstantSeats(ce)
 		}
 	}
+	c.alsoRead()
 	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -214,7 +226,7 @@ func (c *compiler) checkConstantSeats(ce *compiled) {
 	}) != nil {
 		return
 	}
-	v, err := expr.Run(ce.prog, c.env)
+	v, err := expr.Run(ce.prog, nil)
 	if err == nil {
 		_, err = seatCount(v)
 	} else {
@@ -236,16 +248,32 @@ func readsLicense(ce *compiled) bool {
 	}) != nil
 }
 
-// zeroOf returns a value of the type ce produces, for type-checking later expressions.
-func zeroOf(ce *compiled) any {
+// typeOf returns the type ce produces, for type-checking later expressions: any when
+// it is known only at run time, or when ce did not compile.
+func typeOf(ce *compiled) types.Type {
 	if ce == nil || ce.prog == nil {
-		return nil
+		return types.Any
 	}
 	t := ce.prog.Node().Type()
 	if t == nil || t.Kind() == reflect.Interface {
-		return nil
+		return types.Any
 	}
-	return reflect.Zero(t).Interface()
+	return types.TypeOf(reflect.Zero(t).Interface())
+}
+
+// readsObjects reports whether the records are JSON objects: those of h, or, with no
+// export to read a header from, those the mapping's input section says it reads.
+func readsObjects(m *mapping.Mapping, h *record.Header) bool {
+	if h != nil {
+		return h.Kind == record.Objects
+	}
+	switch m.Input.Format {
+	case readers.FormatJSON, readers.FormatNDJSON:
+		return true
+	case "":
+		return m.Input.Path != ""
+	}
+	return false
 }
 
 type compiler struct {
@@ -254,7 +282,8 @@ type compiler struct {
 	h       *record.Header
 	columns map[int]bool
 	tables  map[string]*Table
-	env     map[string]any
+	env     types.Map
+	unknown map[string]*unknownUse // columns and keys the input lacks, by name
 	opts    []expr.Option
 	errs    diag.ErrorList
 }
@@ -275,7 +304,7 @@ func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *
 	if len(c.errs) > before {
 		return ce
 	}
-	opts := append([]expr.Option{expr.Env(c.env)}, c.opts...)
+	opts := append([]expr.Option{expr.Env(c.env), expr.Patch(plusPatch{})}, c.opts...)
 	prog, err := expr.Compile(e.Src, opts...)
 	if err != nil {
 		c.exprError(e, field, err)
@@ -357,6 +386,20 @@ func (c *compiler) exprError(e mapping.Expr, field string, err error) {
 			}})
 			return
 		}
+		if fe.Message == "unknown name "+docVar {
+			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
+				Err:  fmt.Errorf("%s: %s", field, fe.Message),
+				Text: "doc, the JSON export's members around its records, is known after the records are read: in unassignedAmount",
+			}})
+			return
+		}
+		if at, ok := e.Comment(); ok {
+			c.errs = append(c.errs, &diag.Error{Pos: e.At(fe.From), Err: &diag.Hint{
+				Err:  fmt.Errorf("%s: %s", field, fe.Message),
+				Text: fmt.Sprintf("YAML ends the value before the # at column %d, which starts a comment; if the # belongs to the expression, quote it or write it as a >- block", at.Column),
+			}})
+			return
+		}
 		if f := misspeltFunction(fe.Message); f != "" {
 			c.errorAt(e, fe.From, field, "%s (did you mean %s?)", fe.Message, f)
 			return
@@ -377,36 +420,16 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 				c.checkLookupColumn(ce, call, n)
 				return
 			}
-			id, ok := n.Node.(*ast.IdentifierNode)
-			if !ok || id.Value != "row" {
+			if c.h == nil {
 				return
 			}
-			name, ok := n.Property.(*ast.StringNode)
-			if !ok || c.h == nil {
-				return
-			}
-			i, ok := c.h.Index(name.Value)
+			path := rowPath(n)
 			switch {
-			case !ok && n.Optional:
-				return // row?.x: a column that some versions of the export lack
-			case !ok && c.h.Kind == record.Objects && c.h.Sampled == 0:
-				// No records to learn the keys from: the run reports that instead.
-				return
-			case !ok && c.h.Kind == record.Objects:
-				c.errs = append(c.errs, &diag.Error{Pos: ce.expr.At(n.Property.Location().From), Err: &diag.Hint{
-					Err: fmt.Errorf("%s: unknown key %q%s", ce.field, name.Value, c.columnHint(name.Value)),
-					Text: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
-						c.h.Sampled, name.Value),
-				}})
-				return
-			case !ok:
-				c.errorAt(ce.expr, n.Property.Location().From, ce.field, "unknown column %q%s", name.Value, c.columnHint(name.Value))
-				return
+			case len(path) == 1:
+				c.checkColumn(ce, n, path[0])
+			case len(path) > 1 && c.h.Kind == record.Objects && !n.Optional:
+				c.checkNestedKey(ce, n, path)
 			}
-			if ce.column < 0 {
-				ce.column = i
-			}
-			c.columns[i] = c.columns[i] || !n.Optional
 		case *ast.CallNode:
 			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 				c.checkCall(ce, id.Value, n, n.Arguments)
@@ -418,6 +441,126 @@ func (c *compiler) check(ce *compiled, root ast.Node) {
 		}
 	}))
 }
+
+// rowPath returns the keys of row.a.b.c (or row["a"]["b"]), or nil when n is not such a
+// chain of constant keys.
+func rowPath(n *ast.MemberNode) []string {
+	var path []string
+	for {
+		name, ok := n.Property.(*ast.StringNode)
+		if !ok {
+			return nil
+		}
+		path = append(path, name.Value)
+		switch inner := n.Node.(type) {
+		case *ast.IdentifierNode:
+			if inner.Value != "row" {
+				return nil
+			}
+			slices.Reverse(path)
+			return path
+		case *ast.MemberNode:
+			n = inner
+		default:
+			return nil
+		}
+	}
+}
+
+// checkColumn checks that the input has the column (or top-level key) row.name reads.
+func (c *compiler) checkColumn(ce *compiled, n *ast.MemberNode, name string) {
+	i, ok := c.h.Index(name)
+	switch {
+	case !ok && n.Optional:
+		return // row?.x: a column that some versions of the export lack
+	case !ok && c.h.Kind == record.Objects && c.h.Sampled == 0:
+		// No records to learn the keys from: the run reports that instead.
+		return
+	case !ok && c.h.Kind == record.Objects:
+		c.unknownName(ce, n, name, &diag.Hint{
+			Err: fmt.Errorf("%s: unknown key %q%s", ce.field, name, c.columnHint(name)),
+			Text: fmt.Sprintf("keys are learnt from the first %d records, and none has it; if later records do, read it with get(row, %q)",
+				c.h.Sampled, name),
+		})
+		return
+	case !ok:
+		c.unknownName(ce, n, name, fmt.Errorf("%s: unknown column %q%s", ce.field, name, c.columnHint(name)))
+		return
+	}
+	if ce.column < 0 {
+		ce.column = i
+	}
+	c.columns[i] = c.columns[i] || !n.Optional
+}
+
+// checkNestedKey checks row.a.b against the keys the sampled records have in row.a,
+// when row.a was an object in any of them.
+func (c *compiler) checkNestedKey(ce *compiled, n *ast.MemberNode, path []string) {
+	parent, key := strings.Join(path[:len(path)-1], "."), path[len(path)-1]
+	keys, ok := c.h.Keys[parent]
+	if !ok || slices.Contains(keys, key) {
+		return
+	}
+	hint := diag.DidYouMean(key, keys)
+	if hint == "" && len(keys) <= 12 {
+		hint = " (it has " + diag.QuoteAll(keys) + ")"
+	}
+	c.unknownName(ce, n, strings.Join(path, "."), &diag.Hint{
+		Err: fmt.Errorf("%s: unknown key %q in row.%s%s", ce.field, key, parent, hint),
+		Text: fmt.Sprintf("keys are learnt from the first %d records, and none has it in %s; if later records do, read it with row.%s?.%s",
+			c.h.Sampled, parent, parent, key),
+	})
+}
+
+// unknownName reports a column or key the input lacks once, where it is first read; the
+// report lists the other places that read it.
+func (c *compiler) unknownName(ce *compiled, n *ast.MemberNode, name string, err error) {
+	pos := ce.expr.At(n.Property.Location().From)
+	if u := c.unknown[name]; u != nil {
+		u.more = append(u.more, pos)
+		return
+	}
+	if c.unknown == nil {
+		c.unknown = map[string]*unknownUse{}
+	}
+	u := &unknownUse{err: &diag.Error{Pos: pos, Err: err}}
+	c.unknown[name] = u
+	c.errs = append(c.errs, u.err)
+}
+
+// unknownUse is a column or key that the input lacks, and where the mapping reads it.
+type unknownUse struct {
+	err  *diag.Error
+	more []diag.Pos
+}
+
+// alsoRead adds to each unknown name's report the other places that read it.
+func (c *compiler) alsoRead() {
+	for _, u := range c.unknown {
+		if len(u.more) == 0 {
+			continue
+		}
+		var at []string
+		for _, p := range u.more {
+			if p.Line == u.err.Pos.Line {
+				at = append(at, fmt.Sprintf("column %d", p.Column))
+			} else {
+				at = append(at, fmt.Sprintf("%d:%d", p.Line, p.Column))
+			}
+		}
+		at = slices.Compact(at)
+		u.err.Err = &alsoErr{err: u.err.Err, at: strings.Join(at, ", ")}
+	}
+}
+
+// alsoErr is a report of an unknown name that more places read.
+type alsoErr struct {
+	err error
+	at  string
+}
+
+func (e *alsoErr) Error() string { return e.err.Error() + "; also read at " + e.at }
+func (e *alsoErr) Unwrap() error { return e.err }
 
 // checkLookupColumn checks lookup("name", key).column against the columns of the
 // table, when it has been read.

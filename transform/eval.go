@@ -140,9 +140,19 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {
-		return nil, ev.rowError(ce, rec, budgetHint(unwrapExpr(err)))
+		return nil, ev.rowError(ce, rec, budgetHint(runError(ce, err)))
 	}
 	return v, nil
+}
+
+// runError is the error of ce's program at run time, as a mapping's author reads it.
+func runError(ce *compiled, err error) error {
+	err = unwrapExpr(err)
+	var ke *kindError
+	if errors.As(err, &ke) {
+		return ke.describe(ce.prog.Node())
+	}
+	return err
 }
 
 // unwrapExpr returns the helper's own error from a runtime error, whose message expr
@@ -179,16 +189,27 @@ func typeWord(t string) string {
 		return "text"
 	case "bool":
 		return "true or false"
-	case "float64", "int", "json.Number":
+	case "float64", "int", "int64", "json.Number":
 		return "a number"
 	case "map[string]interface {}":
 		return "an object"
 	case "[]interface {}":
 		return "a list"
-	case "nil":
+	case "nil", "<nil>":
 		return "nothing (null)"
 	}
 	return t
+}
+
+// kindOf names the kind of a value as a mapping's author knows it: "text", "a number".
+func kindOf(v any) string {
+	switch v.(type) {
+	case []string:
+		return "a list"
+	case time.Time:
+		return "a date"
+	}
+	return typeWord(fmt.Sprintf("%T", v))
 }
 
 func (ev *Evaluator) rowError(ce *compiled, rec *record.Record, err error) *RowError {

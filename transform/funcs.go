@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/conf"
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
@@ -34,6 +37,11 @@ type helper struct {
 	fast bool
 	// check looks at a call when the mapping compiles, such as at its constant arguments.
 	check func(c *compiler, call *callSite)
+	// validate, instead of types, gives the result's type from the arguments' types
+	// (interface{} for a value known only at run time), or says why they do not fit.
+	validate func(args []reflect.Type) (reflect.Type, error)
+	// internal helpers are called by rewritten operators, not by name.
+	internal bool
 }
 
 // binding is what a helper's function may use of the mapping being compiled.
@@ -45,7 +53,6 @@ type binding struct {
 
 // helpers are every helper mappings can call.
 var helpers = []helper{
-	repeatHelper, // bounded: see budget.go
 
 	{name: "email", fast: true, types: []any{new(func(any) string)},
 		bind: func(*binding) func(...any) (any, error) {
@@ -166,6 +173,68 @@ var helpers = []helper{
 			}
 		}},
 
+	// latest(a, b, ...) and earliest(...) take dates as date() gives them, passing over
+	// empty ones, and give null when every one is empty.
+	{name: "latest", types: []any{new(func(...any) any)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) { return pickDate("latest", args, 1) }
+		}},
+	{name: "earliest", types: []any{new(func(...any) any)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) { return pickDate("earliest", args, -1) }
+		}},
+
+	// The text helpers, over expr's builtins of the same names.
+	textHelper(textSpec{name: "trim", min: 1, max: 2, fn: func(s string, a []any) any {
+		if len(a) == 0 {
+			return strings.TrimSpace(s)
+		}
+		return strings.Trim(s, a[0].(string))
+	}}),
+	textHelper(textSpec{name: "trimPrefix", min: 1, max: 2, fn: func(s string, a []any) any {
+		if len(a) == 0 {
+			return strings.TrimPrefix(s, " ")
+		}
+		return strings.TrimPrefix(s, a[0].(string))
+	}}),
+	textHelper(textSpec{name: "trimSuffix", min: 1, max: 2, fn: func(s string, a []any) any {
+		if len(a) == 0 {
+			return strings.TrimSuffix(s, " ")
+		}
+		return strings.TrimSuffix(s, a[0].(string))
+	}}),
+	textHelper(textSpec{name: "upper", min: 1, max: 1, fn: func(s string, _ []any) any { return strings.ToUpper(s) }}),
+	textHelper(textSpec{name: "lower", min: 1, max: 1, fn: func(s string, _ []any) any { return strings.ToLower(s) }}),
+	textHelper(textSpec{name: "replace", min: 3, max: 3, fn: func(s string, a []any) any {
+		return strings.ReplaceAll(s, a[0].(string), a[1].(string))
+	}}),
+	textHelper(textSpec{name: "repeat", min: 2, max: 2, ints: []int{1}, fn: func(s string, a []any) any {
+		return repeatText(s, a[0].(int)) // bounded: see budget.go
+	}}).withCheck(checkRepeat),
+	textHelper(textSpec{name: "split", min: 2, max: 3, ints: []int{2}, out: []string(nil), null: []string{}, fn: func(s string, a []any) any {
+		if len(a) == 1 {
+			return strings.Split(s, a[0].(string))
+		}
+		return strings.SplitN(s, a[0].(string), a[1].(int))
+	}}),
+	textHelper(textSpec{name: "splitAfter", min: 2, max: 3, ints: []int{2}, out: []string(nil), null: []string{}, fn: func(s string, a []any) any {
+		if len(a) == 1 {
+			return strings.SplitAfter(s, a[0].(string))
+		}
+		return strings.SplitAfterN(s, a[0].(string), a[1].(int))
+	}}),
+	textHelper(textSpec{name: "hasPrefix", min: 2, max: 2, out: false, null: false, fn: func(s string, a []any) any { return strings.HasPrefix(s, a[0].(string)) }}),
+	textHelper(textSpec{name: "hasSuffix", min: 2, max: 2, out: false, null: false, fn: func(s string, a []any) any { return strings.HasSuffix(s, a[0].(string)) }}),
+	textHelper(textSpec{name: "indexOf", min: 2, max: 2, out: 0, null: -1, fn: func(s string, a []any) any { return strings.Index(s, a[0].(string)) }}),
+	textHelper(textSpec{name: "lastIndexOf", min: 2, max: 2, out: 0, null: -1, fn: func(s string, a []any) any { return strings.LastIndex(s, a[0].(string)) }}),
+
+	// plus is + on values whose type is known only at run time, or on lists (see
+	// plusPatch).
+	{name: plusName, internal: true, types: []any{new(func(any, any) any)},
+		bind: func(*binding) func(...any) (any, error) {
+			return func(args ...any) (any, error) { return plus(args[0], args[1]) }
+		}},
+
 	{name: "list", fast: true, types: []any{new(func(any, ...string) []string)},
 		bind: func(*binding) func(...any) (any, error) {
 			return func(args ...any) (any, error) {
@@ -198,6 +267,11 @@ func bindHelpers(b *binding) ([]expr.Option, map[string]func(...any) (any, error
 	for _, h := range helpers {
 		fn := h.bind(b)
 		fns[h.name] = fn
+		if h.validate != nil {
+			f := &builtin.Function{Name: h.name, Func: fn, Validate: h.validate}
+			opts = append(opts, func(c *conf.Config) { c.Functions[h.name] = f })
+			continue
+		}
 		opts = append(opts, expr.Function(h.name, fn, h.types...))
 	}
 	return opts, fns
@@ -262,10 +336,12 @@ func text(v any) (string, error) {
 		return strconv.Itoa(v), nil
 	case int64:
 		return strconv.FormatInt(v, 10), nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), nil
 	case bool:
 		return strconv.FormatBool(v), nil
 	default:
-		return "", fmt.Errorf("want text, got %T", v)
+		return "", fmt.Errorf("want text, got %s", kindOf(v))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/mapping"
@@ -32,6 +33,10 @@ type Job struct {
 	Export io.Reader
 	// Name is the export's name in positions and messages.
 	Name string
+	// More are further files of the same export, such as the other pages of one API
+	// listing, read after Export as its continuation, with the same settings. CSV and
+	// XLSX pages must have the same columns; JSON pages' keys are gathered from all.
+	More []Export
 	// Overrides are the settings the command line gives, over the mapping's input
 	// section (and, with Pick, over the defaults the header is read with).
 	Overrides []readers.Override
@@ -43,6 +48,12 @@ type Job struct {
 	Wrap func(io.Reader) io.Reader
 
 	Run Options
+}
+
+// Export is one file of an export.
+type Export struct {
+	Reader io.Reader
+	Name   string
 }
 
 // Input says how an export was read, for a summary.
@@ -107,17 +118,136 @@ func Convert(job Job) (*Result, Input, error) {
 	}
 	defer src.Close()
 	in.Format, in.Delimiter, in.Encoding, in.Sheet, in.Path = src.Format, src.Delimiter, src.Encoding, src.Sheet, src.Path
+	pages := &pages{inputs: []*readers.Input{src}, header: src.Header}
+	if len(job.More) > 0 {
+		if opt.Format == "" {
+			opt.Format = src.Format
+		}
+		for _, e := range job.More {
+			more, err := readers.Open(e.Reader, e.Name, opt)
+			if err != nil {
+				return nil, in, err
+			}
+			defer more.Close()
+			if err := pages.add(more); err != nil {
+				return nil, in, err
+			}
+		}
+	}
 	tables, err := ReadTables(m, job.Lookups)
 	if err != nil {
 		return nil, in, err
 	}
-	prog, err := Compile(m, src.Header, CompileOptions{Timezone: opt.Timezone, Tables: tables})
+	prog, err := Compile(m, pages.header, CompileOptions{Timezone: opt.Timezone, Tables: tables})
 	if job.MappingErr != nil || err != nil {
 		return nil, in, MappingErrors(job.MappingErr, err)
 	}
-	res, err := prog.Run(src, job.Run)
-	in.Footer = src.Footer()
+	res, err := prog.Run(pages, job.Run)
+	for _, p := range pages.inputs {
+		in.Footer = append(in.Footer, p.Footer()...)
+	}
+	if res != nil {
+		last := pages.inputs[len(pages.inputs)-1]
+		if marker := NextPage(last.Doc()); marker != "" {
+			res.Warnings = append(res.Warnings, fmt.Errorf("%s: %s says there is a next page: the export is one page of several, and the users on the others would be removed in Torii; give every page: convert -m MAPPING page1.json page2.json and so on",
+				last.Header.File, marker))
+		}
+	}
 	return res, in, err
+}
+
+// pages reads the files of one export one after the other, as one export.
+type pages struct {
+	inputs []*readers.Input
+	i      int
+	header *record.Header // the first's, or, for JSON, the keys of all
+}
+
+// add appends an export's next file, whose columns must be the first's.
+func (p *pages) add(in *readers.Input) error {
+	first := p.inputs[0]
+	p.inputs = append(p.inputs, in)
+	if first.Header.Kind != record.Objects || in.Header.Kind != record.Objects {
+		if !slices.Equal(first.Header.Names, in.Header.Names) || first.Header.Kind != in.Header.Kind {
+			return &diag.Error{Pos: in.Header.Pos(-1), Err: &diag.Hint{
+				Err:  fmt.Errorf("its columns differ from those of %s, the first file of the export", first.Header.File),
+				Text: "give together only the pages of one export, saved the same way",
+			}}
+		}
+		return nil
+	}
+	h := p.header
+	names := slices.Clone(h.Names)
+	for _, n := range in.Header.Names {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	merged := record.NewHeader(h.File, h.Sheet, h.Line, names)
+	merged.Kind, merged.Sampled = record.Objects, h.Sampled+in.Header.Sampled
+	merged.Keys = map[string][]string{}
+	for _, keys := range []map[string][]string{h.Keys, in.Header.Keys} {
+		for path, ks := range keys {
+			merged.Keys[path] = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(merged.Keys[path]), ks...))))
+		}
+	}
+	p.header = merged
+	return nil
+}
+
+// Read returns the next record of the current file, going on to the next at its end.
+func (p *pages) Read() (*record.Record, error) {
+	for {
+		rec, err := p.inputs[p.i].Read()
+		if err == io.EOF && p.i+1 < len(p.inputs) {
+			p.i++
+			continue
+		}
+		return rec, err
+	}
+}
+
+// Doc returns the members around the records of the files' JSON, the later files' over
+// the earlier's.
+func (p *pages) Doc() map[string]any {
+	var doc map[string]any
+	for _, in := range p.inputs {
+		for k, v := range in.Doc() {
+			if doc == nil {
+				doc = map[string]any{}
+			}
+			doc[k] = v
+		}
+	}
+	return doc
+}
+
+// NextPage returns the member of a JSON export's doc (see readers.JSON.Doc) that says
+// more pages follow: a non-empty @odata.nextLink (Microsoft Graph), next_cursor under
+// response_metadata (Slack), next or nextLink (at the top or under links or paging),
+// nextPageToken (Google); "" when there is none.
+func NextPage(doc map[string]any) string {
+	set := func(v any) bool {
+		s, ok := v.(string)
+		return ok && strings.TrimSpace(s) != ""
+	}
+	for _, k := range []string{"@odata.nextLink", "nextLink", "next", "nextPageToken", "next_page", "next_cursor"} {
+		if set(doc[k]) {
+			return k
+		}
+	}
+	for _, outer := range []string{"response_metadata", "links", "paging", "meta", "_links"} {
+		inner, _ := doc[outer].(map[string]any)
+		for _, k := range []string{"next_cursor", "next", "nextLink"} {
+			if set(inner[k]) {
+				return outer + "." + k
+			}
+			if link, ok := inner[k].(map[string]any); ok && set(link["href"]) {
+				return outer + "." + k + ".href"
+			}
+		}
+	}
+	return ""
 }
 
 // pick reads the export's header as the command line says and has Pick choose the

@@ -66,7 +66,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "not yaml",
 			src:  "user:\n  email: [\n",
-			want: []string{"m.yaml:2: did not find expected node content"},
+			want: []string{"m.yaml:2:10: did not find expected node content: a value that starts with '[' is a YAML list or map, not text"},
 		},
 		{
 			name: "a tab in the indentation",
@@ -367,8 +367,8 @@ func TestList(t *testing.T) {
 	if !cmp.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("List of a list = %q", got)
 	}
-	if _, err := List(3.5); err == nil {
-		t.Errorf("List(3.5) gave no error")
+	if _, err := List(map[string]any{"a": 1}); err == nil || err.Error() != "want text, got an object" {
+		t.Errorf("List of an object: %v, want an error", err)
 	}
 }
 
@@ -521,5 +521,17 @@ func TestLetHelperName(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("let %s: err = %v, want %s", h.name, err, want)
 		}
+	}
+}
+
+// TestHelperNamesUnique keeps one entry a helper in the registry: a second of the same
+// name would be bound by expr while the first one's checks ran.
+func TestHelperNamesUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, h := range helpers {
+		if seen[h.name] {
+			t.Errorf("helper %q is registered twice", h.name)
+		}
+		seen[h.name] = true
 	}
 }

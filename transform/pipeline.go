@@ -157,7 +157,11 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 	if ctx.Err() != nil {
 		return nil, context.Cause(ctx)
 	}
-	if err := p.unassignedAmounts(m.out); err != nil {
+	var doc map[string]any
+	if d, ok := r.(interface{ Doc() map[string]any }); ok {
+		doc = d.Doc()
+	}
+	if err := p.unassignedAmounts(m.out, doc); err != nil {
 		return res, err
 	}
 	res.Stats.count(m)
@@ -327,11 +331,12 @@ func (s *Stats) count(m *merger) {
 
 // unassignedAmounts computes the unassigned seats that the catalog takes from another
 // export, once, now that the file's licenses are known.
-func (p *Program) unassignedAmounts(licenses []license) error {
+func (p *Program) unassignedAmounts(licenses []license, doc map[string]any) error {
 	if len(p.unassigned) == 0 {
 		return nil
 	}
 	ev := p.NewEvaluator()
+	ev.env[docVar] = doc
 	for i := range licenses {
 		l := &licenses[i]
 		ce := p.unassigned[l.name]
@@ -340,7 +345,7 @@ func (p *Program) unassignedAmounts(licenses []license) error {
 		}
 		v, err := ev.vm.Run(ce.prog, ev.env)
 		if err != nil {
-			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, unwrapExpr(err))}
+			return &diag.Error{Pos: ce.expr.Pos, Err: fmt.Errorf("%s: %v", ce.field, runError(ce, err))}
 		}
 		n, err := seatCount(v)
 		if err != nil {

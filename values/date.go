@@ -37,7 +37,7 @@ func ParseDate(s string, layouts []string, loc *time.Location) (date string, ok 
 		loc = time.UTC
 	}
 	t := strings.TrimSpace(s)
-	if isNoDate(t) {
+	if isNoDate(t) || isZeroStamp(t) {
 		return "", false, nil
 	}
 	if len(layouts) == 0 {
@@ -61,6 +61,9 @@ func ParseDate(s string, layouts []string, loc *time.Location) (date string, ok 
 		default:
 			date, match, err = layoutDate(s, t, l, loc)
 		}
+		if err == errDayZero {
+			return "", false, nil
+		}
 		if err != nil {
 			if invalid == nil {
 				invalid = err
@@ -70,6 +73,11 @@ func ParseDate(s string, layouts []string, loc *time.Location) (date string, ok 
 		if match {
 			return date, true, nil
 		}
+	}
+	// A value that is already an ISO 8601 date or timestamp, as a spreadsheet's date
+	// cell or an API gives it, is read as one whatever the layouts say.
+	if date, match, err := parseISODate(s, t, loc, false); match {
+		return date, err == nil, err
 	}
 	if invalid != nil {
 		return "", false, invalid
@@ -108,6 +116,9 @@ func Date(v any, layouts []string, loc *time.Location) (any, error) {
 	case float64:
 		s = strconv.FormatFloat(v, 'f', -1, 64)
 	case time.Time:
+		if v.IsZero() {
+			return nil, nil
+		}
 		if loc == nil {
 			loc = time.UTC
 		}
@@ -127,6 +138,20 @@ func Date(v any, layouts []string, loc *time.Location) (any, error) {
 }
 
 const minDateYear, maxDateYear = 1900, 9999
+
+// errDayZero is day 0 of the 1900 date system, which spreadsheets show as 1900-01-00,
+// or second 0 of Unix time: what systems write for "never", no date.
+var errDayZero = errors.New("excel day 0")
+
+// isZeroStamp reports whether t is a zero timestamp that systems write for "never":
+// 0001-01-01 (Go's and .NET's zero time) or 0000-00-00 (MySQL's), with a time of
+// midnight or none.
+func isZeroStamp(t string) bool {
+	if len(t) < 10 || t[:10] != "0001-01-01" && t[:10] != "0000-00-00" {
+		return false
+	}
+	return strings.Trim(t[10:], "T 0:.Z+-") == ""
+}
 
 func isNoDate(t string) bool {
 	switch len(t) {
@@ -336,6 +361,9 @@ func excelDate(orig, t string, system1904 bool) (string, bool, error) {
 		return "", true, fmt.Errorf("invalid date %q: excel serial out of range", orig)
 	}
 	serial, _ := strconv.Atoi(t[:n])
+	if serial == 0 && !system1904 && n == len(t) {
+		return "", true, errDayZero
+	}
 	if serial == 0 && !system1904 {
 		return "", true, fmt.Errorf("invalid date %q: excel serial 0 is not a date", orig)
 	}
@@ -367,6 +395,9 @@ func unixDate(orig, t string, scale int, loc *time.Location) (string, bool, erro
 	}
 	whole, _ := strconv.ParseInt(u[:n], 10, 64)
 	fraction := strings.Trim(u[n:], ".0") != ""
+	if whole == 0 && !fraction {
+		return "", true, errDayZero // the epoch itself: what systems write for "never"
+	}
 	unit := int64(1)
 	if scale == 3 {
 		unit = 1000

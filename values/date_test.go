@@ -32,6 +32,19 @@ func TestParseDate(t *testing.T) {
 	}{
 		// ISO 8601 and RFC 3339.
 		{in: "2025-03-04", want: "2025-03-04"},
+		// A value that is already an ISO date or timestamp (a spreadsheet's date cell, an
+		// API's value), whatever the layouts say, in the mapping's zone.
+		{in: "2025-03-04", layouts: []string{"1/2/2006 3:04 PM"}, want: "2025-03-04"},
+		{in: "2025-03-04T10:20:30", layouts: []string{"01/02/2006"}, want: "2025-03-04"},
+		{in: "2025-03-04T03:00:00Z", layouts: []string{"Jan 2, 2006", "excel"}, loc: ny, want: "2025-03-03"},
+		// Placeholders systems write for "never".
+		{in: "0001-01-01T00:00:00Z", want: ""},
+		{in: "0001-01-01T00:00:00.0000000", layouts: []string{"01/02/2006"}, want: ""},
+		{in: "0001-01-01 00:00:00 +00:00", want: ""},
+		{in: "0000-00-00", layouts: []string{"iso"}, want: ""},
+		{in: "0", layouts: []string{"excel"}, want: ""},
+		{in: "0", layouts: []string{"unix"}, want: ""},
+		{in: "0", layouts: []string{"unixms"}, want: ""},
 		{in: " 2025-03-04\t", want: "2025-03-04"},
 		{in: "2024-02-29", want: "2024-02-29"},
 		{in: "2025-03-04", loc: tokyo, want: "2025-03-04"}, // a date has no zone to convert from
@@ -239,17 +252,17 @@ func TestParseDateErrors(t *testing.T) {
 		{in: "¿2025-03-04?", want: `unrecognised date "¿2025-03-04?": give a layout such as "2006-01-02" or "01/02/2006"`},
 
 		{in: "xyz", layouts: []string{"01/02/2006"}, want: `date "xyz" does not match layout "01/02/2006"`},
-		{in: "2025-03-04", layouts: []string{"01/02/2006", "excel"}, want: `date "2025-03-04" does not match layouts "01/02/2006", "excel"`},
-		{in: "2025-03-04", layouts: []string{"unix", "unixms", "excel1904"}, want: `date "2025-03-04" does not match layouts "unix", "unixms", "excel1904"`},
+		{in: "March 4", layouts: []string{"01/02/2006", "excel"}, want: `date "March 4" does not match layouts "01/02/2006", "excel"`},
+		{in: "2025/03/04", layouts: []string{"unix", "unixms", "excel1904"}, want: `date "2025/03/04" does not match layouts "unix", "unixms", "excel1904"`},
 		{in: "45658", layouts: []string{"iso"}, want: `date "45658" does not match layout "iso"`},
-		{in: "2025-03-04 10:20", layouts: []string{"2006-01-02"}, want: `date "2025-03-04 10:20" does not match layout "2006-01-02"`},
-		{in: "2025-03-04", layouts: []string{"Jan 2, 2006"}, want: `date "2025-03-04" does not match layout "Jan 2, 2006"`},
+		{in: "2025-03-04 10h20", layouts: []string{"2006-01-02"}, want: `date "2025-03-04 10h20" does not match layout "2006-01-02"`},
+		{in: "4 March 2025", layouts: []string{"Jan 2, 2006"}, want: `date "4 March 2025" does not match layout "Jan 2, 2006"`},
 		{in: "-5", layouts: []string{"excel"}, want: `date "-5" does not match layout "excel"`},
 		{in: "1.5.5", layouts: []string{"excel1904"}, want: `date "1.5.5" does not match layout "excel1904"`},
 		{in: "02/30/2025", layouts: []string{"01/02/2006"}, want: `invalid date "02/30/2025": day out of range`},
 		{in: "13/30/2025", layouts: []string{"01/02/2006", "2006-01-02"}, want: `invalid date "13/30/2025": month out of range`},
 		{in: "2025-02-30", layouts: []string{"01/02/2006", "iso"}, want: `invalid date "2025-02-30": day out of range`},
-		{in: "0", layouts: []string{"excel"}, want: `invalid date "0": excel serial 0 is not a date`},
+		{in: "0.5", layouts: []string{"excel"}, want: `invalid date "0.5": excel serial 0 is not a date`},
 		{in: "60", layouts: []string{"excel"}, want: `invalid date "60": excel serial 60 is 1900-02-29, which did not exist`},
 		{in: "2958466", layouts: []string{"excel"}, want: `invalid date "2958466": year 10000 out of range 1900-9999`},
 		{in: "1234567890", layouts: []string{"excel"}, want: `invalid date "1234567890": excel serial out of range`},
@@ -342,7 +355,8 @@ func TestDate(t *testing.T) {
 		{in: time.Date(2025, 3, 4, 1, 0, 0, 0, ny), want: "2025-03-04"},
 		{in: 45658, err: `unrecognised date "45658": for a count of days or seconds give the layout "excel", "excel1904", "unix" or "unixms"`},
 		{in: "03/04/2025", err: `ambiguous date "03/04/2025": give a layout such as "01/02/2006" (month first) or "02/01/2006" (day first)`},
-		{in: time.Time{}, err: `invalid date "0001-01-01 00:00:00 +0000 UTC": year 1 out of range 1900-9999`},
+		{in: time.Time{}, want: nil}, // the zero time: never
+		{in: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), err: `invalid date "0001-01-02 00:00:00 +0000 UTC": year 1 out of range 1900-9999`},
 		{in: true, err: `cannot convert bool to a date`},
 		{in: []any{"2025-03-04"}, err: `cannot convert []interface {} to a date`},
 	}

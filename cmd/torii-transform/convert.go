@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,25 +33,25 @@ type convertFlags struct {
 	errorsReport string
 	maxErrors    int
 	quiet        bool
-	diff         string // a baseline users file to compare the new one with
+	diff         string   // a baseline users file to compare the new one with
+	more         []string // the export's further files (pages), after the first
 }
 
 func (c *cli) convertCmd() *cobra.Command {
 	var f convertFlags
 	cmd := &cobra.Command{
-		Use:   "convert -m MAPPING [EXPORT|-]",
+		Use:   "convert -m MAPPING [EXPORT|-] [MORE-PAGES...]",
 		Short: "Convert an export into a Torii users file",
 		Long: `Convert reads a vendor export (a file, or standard input when EXPORT is - or
 missing), applies the mapping, and writes the users file to standard output or -o FILE.
 A failed run writes nothing to standard output and leaves an existing -o file as it was.
-A summary goes to standard error.`,
+A summary goes to standard error. Several files are the pages of one export (one API
+listing saved page by page), read one after the other as one export.`,
 		Example: `  torii-transform convert -m mapping.yaml export.csv > users_file.json
-  cat export.csv | torii-transform convert -m mapping.yaml - -o users_file.json`,
+  cat export.csv | torii-transform convert -m mapping.yaml - -o users_file.json
+  torii-transform convert -m graph.yaml users-page1.json users-page2.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if err := forgotMapping(f.mapping, args); err != nil {
-				return err
-			}
-			return maxArgs(1)(cmd, args)
+			return forgotMapping(f.mapping, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.convert(cmd, &f, args)
@@ -83,6 +84,12 @@ func (c *cli) convert(cmd *cobra.Command, f *convertFlags, args []string) error 
 	}
 	if f.output != "" && f.output == f.errorsReport {
 		return usageError{fmt.Errorf("-o and --errors-report name the same file, %s", f.output)}
+	}
+	if len(args) > 1 {
+		f.more = args[1:]
+		if slices.Contains(f.more, "-") {
+			return usageError{errors.New("standard input (-) can only be the first file of the export")}
+		}
 	}
 	baseline, err := c.readBaseline(f.diff, inputName)
 	if err != nil {
@@ -181,6 +188,14 @@ func (c *cli) runMapping(f *convertFlags, inputName string, onError transform.On
 	}
 	defer closer.Close()
 	job.Export = r
+	for _, name := range f.more {
+		r, closer, err := c.open(name)
+		if err != nil {
+			return nil, in, err
+		}
+		defer closer.Close()
+		job.More = append(job.More, transform.Export{Reader: r, Name: name})
+	}
 	var prog *progress // nil until the export is read, and when standard error is no terminal
 	job.Wrap = func(r io.Reader) io.Reader {
 		r, prog = c.startProgress(r, fileSize(r))

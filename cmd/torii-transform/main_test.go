@@ -152,10 +152,10 @@ func cmdSynced(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // TestGolden converts each case in testdata/golden/<case>/: the export exactly as a vendor
-// ships it (input.*), mapping.yaml and optional args (extra flags, one a line). A case
-// that succeeds compares standard output with want.json, and its warnings, if any, with
-// want.stderr; one that fails compares standard error with want.err. go test -update
-// rewrites them.
+// ships it (input.*, or input.1.*, input.2.*... for the pages of one export),
+// mapping.yaml and optional args (extra flags, one a line). A case that succeeds compares
+// standard output with want.json, and its warnings, if any, with want.stderr; one that
+// fails compares standard error with want.err. go test -update rewrites them.
 func TestGolden(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/golden/*")
 	if err != nil || len(dirs) == 0 {
@@ -163,15 +163,16 @@ func TestGolden(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			// input.1.json, input.2.json...: the pages of one export, in order.
 			inputs, _ := filepath.Glob(filepath.Join(dir, "input.*"))
-			if len(inputs) != 1 {
-				t.Fatalf("want one input.* file, found %d", len(inputs))
+			if len(inputs) == 0 {
+				t.Fatalf("want an input.* file, found none")
 			}
 			args := []string{"convert", "-q", "-m", filepath.Join(dir, "mapping.yaml")}
 			if extra, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
 				args = append(args, strings.Fields(string(extra))...)
 			}
-			args = append(args, inputs[0])
+			args = append(args, inputs...)
 			var stdout, stderr bytes.Buffer
 			code := run(args, strings.NewReader(""), &stdout, &stderr)
 

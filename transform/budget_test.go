@@ -1,8 +1,10 @@
 package transform
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/parser"
@@ -32,6 +34,7 @@ func TestBudgetPerRow(t *testing.T) {
 		{`repeat(row.name, 100000000)`, `in.csv:2:2: user.firstName: repeat() would make 300000000 bytes of text, over the budget of 16 MiB for one value`},
 		{`join(map(1..2000000, "x"), "")`, `in.csv:2: user.firstName: the expression went over the budget of 1000000 elements its loops and ranges may go through for one row`},
 		{`repeat(row.name, -1)`, `in.csv:2:2: user.firstName: repeat(): want a count of 0 or more, got -1`},
+		{`'reduce(1..40, #acc + #acc, row.name)'`, `in.csv:2:2: user.firstName: + would make 25165824 bytes of text, over the budget of 16 MiB for one value`},
 	} {
 		in := newRows("email,name", "a@example.com,Ada")
 		p := compile(t, "version: 1\nuser:\n  email: email(row.email)\n  firstName: "+tc.expr+"\n", in)
@@ -44,7 +47,7 @@ func TestBudgetPerRow(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", tc.expr, got, tc.want)
 		}
 	}
-	// Within the budget, repeat is expr's.
+	// Within the budget, repeat repeats.
 	in := newRows("email,name", "a@example.com,Ada")
 	p := compile(t, "version: 1\nuser:\n  email: email(row.email)\n  firstName: repeat(row.name, 2)\n", in)
 	res, err := p.Run(in, Options{Workers: 1})
@@ -90,3 +93,24 @@ func TestLoopBudgetIsExprs(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestRowTime stops a run whose mapping takes too long over one record, at that record,
+// without waiting for the expression to end.
+func TestRowTime(t *testing.T) {
+	in := newRows("email,name", "a@example.com,Ada", "b@example.com,Bob")
+	// Bob's firstName makes a long text a million times over: within the loop and
+	// text budgets, but slow (and its garbage is collected as it goes).
+	p := compile(t, "version: 1\nuser:\n  email: email(row.email)\n  firstName: 'row.name == \"Bob\" ? string(reduce(1..999000, len(repeat(row.name, 2000)))) : row.name'\n", in)
+	start := time.Now()
+	_, err := p.Run(in, Options{Workers: 1, RowTime: 50 * time.Millisecond})
+	var te *RowTimeError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want a *RowTimeError", err)
+	}
+	if want := "in.csv:3: the mapping took more than 50ms over this record, the budget of one record"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the run took %v to stop", took)
+	}
+}

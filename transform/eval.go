@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr/file"
@@ -47,6 +48,11 @@ type grant struct {
 // Evaluator evaluates records with one VM and one environment, reused from row to row.
 // It is not safe for concurrent use: give each goroutine its own.
 type Evaluator struct {
+	// rec and started say which record the evaluator is on, and since when (since
+	// clockBase; 0 between batches), for the watch on the time a record may take.
+	rec     atomic.Pointer[record.Record]
+	started atomic.Int64
+
 	args []any // reused for the arguments of helpers called without the VM
 	p    *Program
 	vm   vm.VM

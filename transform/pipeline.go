@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/torii-transform/torii-transform/diag"
 	"github.com/torii-transform/torii-transform/record"
@@ -38,6 +39,32 @@ type Options struct {
 	// Context, when set, stops the run once cancelled: reading, evaluating and merging
 	// stop at the next batch of records, and Run returns context.Cause(Context).
 	Context context.Context
+	// RowTime bounds how long the mapping may take over one record (zero means
+	// DefaultRowTime; negative, no bound). A record that takes longer stops the run with
+	// a *RowTimeError at its position. expr's VM cannot be stopped in the middle of an
+	// expression: the goroutine evaluating it is left to finish in the background, which
+	// a command that exits, as the command line does, never waits for.
+	RowTime time.Duration
+}
+
+// DefaultRowTime is the time budget of one record: a real mapping takes microseconds over
+// one, and a mapping that loops over large ranges of large texts could otherwise fill
+// the machine's memory before a longer budget ran out.
+const DefaultRowTime = 2 * time.Second
+
+// RowTimeError is a record whose evaluation went over Options.RowTime.
+type RowTimeError struct {
+	Pos   diag.Pos
+	Limit time.Duration
+}
+
+func (e *RowTimeError) Error() string {
+	return fmt.Sprintf("%v: the mapping took more than %v over this record, the budget of one record", e.Pos, e.Limit)
+}
+
+// Hint says where such slowness comes from.
+func (e *RowTimeError) Hint() string {
+	return "look for loops over large ranges or text built up in loops (repeat, reduce) in the mapping's expressions"
 }
 
 // Stats counts what happened to the input's records.
@@ -114,7 +141,11 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 		res.Stats.SkipRules[i].Reason = s.Reason
 	}
 	m := newMerger(p)
-	err := p.evaluate(ctx, r, opt.Workers, func(b *batch) bool {
+	rowTime := opt.RowTime
+	if rowTime == 0 {
+		rowTime = DefaultRowTime
+	}
+	err := p.evaluate(ctx, r, opt.Workers, rowTime, func(b *batch) bool {
 		if ctx.Err() != nil {
 			return false
 		}
@@ -190,8 +221,8 @@ type batch struct {
 // evaluate reads r, evaluates its records on workers goroutines and hands the batches
 // to merge in input order, on the calling goroutine. merge returns false to stop early.
 // It returns the reader's error, if any, once every record before it was merged.
-func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, merge func(*batch) bool) error {
-	if workers == 1 {
+func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, rowTime time.Duration, merge func(*batch) bool) error {
+	if workers == 1 && rowTime < 0 {
 		// One goroutine does it all: no channels, no reordering.
 		ev := p.NewEvaluator()
 		for {
@@ -220,11 +251,20 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, me
 			}
 		}
 	}()
-	for range workers {
+	evs := make([]*Evaluator, workers)
+	for i := range evs {
+		evs[i] = p.NewEvaluator()
+	}
+	slow := make(chan error, 1)
+	if rowTime > 0 {
+		stop := make(chan struct{})
+		defer close(stop)
+		go watch(evs, rowTime, stop, slow)
+	}
+	for _, ev := range evs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ev := p.NewEvaluator()
 			for b := range todo {
 				ev.evalBatch(b)
 				select {
@@ -239,8 +279,12 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, me
 		wg.Wait()
 		close(evaluated)
 	}()
+	stuck := false // a worker is still evaluating a record that went over the budget
 	defer func() {
 		close(done)
+		if stuck {
+			return // its goroutine finishes on its own; waiting for it could take forever
+		}
 		for range evaluated {
 			// Let the workers and the reader see done and return.
 		}
@@ -249,7 +293,18 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, me
 	// Batches finish out of order; merge them in order.
 	pending := map[int]*batch{}
 	next := 0
-	for b := range evaluated {
+	for {
+		var b *batch
+		select {
+		case err := <-slow:
+			stuck = true
+			return err
+		case got, ok := <-evaluated:
+			if !ok {
+				return nil
+			}
+			b = got
+		}
 		pending[b.seq] = b
 		for b := pending[next]; b != nil; b = pending[next] {
 			delete(pending, next)
@@ -262,7 +317,6 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, me
 			}
 		}
 	}
-	return nil
 }
 
 // readBatch reads up to batchSize records. A short batch is the last one. Once ctx is
@@ -293,9 +347,41 @@ func (ev *Evaluator) evalBatch(b *batch) {
 	b.rows = make([]rowResult, len(b.recs))
 	for i, rec := range b.recs {
 		row := &b.rows[i]
+		ev.rec.Store(rec)
+		ev.started.Store(int64(time.Since(clockBase)))
 		row.err = ev.eval(rec, row)
 	}
+	ev.started.Store(0)
 	b.recs = nil // the records are no longer needed: let them go before the merge
+}
+
+// clockBase is what the evaluators time their records from: a monotonic clock.
+var clockBase = time.Now()
+
+// watch looks at the evaluators' records now and then, and sends on slow the error of
+// the first that has taken longer than limit.
+func watch(evs []*Evaluator, limit time.Duration, stop <-chan struct{}, slow chan<- error) {
+	t := time.NewTicker(min(limit/4, 250*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			now := time.Since(clockBase)
+			for _, ev := range evs {
+				// The record, between two readings of when it started: the same
+				// reading twice means it is still that record.
+				started := ev.started.Load()
+				rec := ev.rec.Load()
+				if started == 0 || ev.started.Load() != started || now-time.Duration(started) <= limit {
+					continue
+				}
+				slow <- &RowTimeError{Pos: rec.Pos(-1), Limit: limit}
+				return
+			}
+		}
+	}
 }
 
 func (p *Program) noUsers(s *Stats) error {

@@ -205,6 +205,11 @@ func plus(a, b any) (any, error) {
 	case string:
 		switch b := b.(type) {
 		case string:
+			// Text that doubles in a loop, as reduce(1..40, #acc + #acc, "x") makes,
+			// goes over the budget here instead of over the machine's memory.
+			if size := int64(len(a)) + int64(len(b)); size > MaxText {
+				return nil, overBudget("+", size)
+			}
 			return a + b, nil
 		case nil:
 			return a, nil

@@ -849,7 +849,7 @@ func (d *drafter) findLicenses() {
 
 // licenseItem returns, for a JSON array of objects named like licenses (Graph's
 // assignedLicenses), the key of its objects that names each: a name, else a SKU or
-// product code, else an id; "" for any other column.
+// product code, else an id (skuId); "" for any other column.
 func licenseItem(c *draftColumn) string {
 	if c.used || c.objects == 0 || !c.has(licenseNames...) || c.has("administered", "status", "count", "price", "cost") {
 		return ""
@@ -861,8 +861,8 @@ func licenseItem(c *draftColumn) string {
 		switch {
 		case slices.Contains(words, "name") && !slices.Contains(words, "display"):
 			rank = 4
-		case slices.Contains(words, "sku") || slices.Contains(words, "product") || slices.Contains(words, "plan"):
-			rank = 3
+		case (slices.Contains(words, "sku") || slices.Contains(words, "product") || slices.Contains(words, "plan")) && !slices.Contains(words, "id"):
+			rank = 3 // a code that names the product, such as Graph's skuPartNumber
 		case slices.Contains(words, "id"):
 			rank = 2
 		}

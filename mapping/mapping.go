@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -94,6 +96,10 @@ type LicenseRule struct {
 	When         *Expr // grant only when true
 	Status       *Expr // the user's licenseStatus; default from the user's status
 	LastUsedDate *Expr
+	// Price is the price per user read from the row, for each license the rule grants
+	// there: cents, as cents() gives, or an amount as text. A constant price is in
+	// Catalog instead.
+	Price *Expr
 }
 
 // LicenseInfo holds per-license constants.
@@ -295,6 +301,7 @@ func (d *decoder) mapping(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		return
 	}
+	d.priceTwice()
 	if !hasUser {
 		d.errorf(n, "mapping has no user section: at least user.email is needed")
 		return
@@ -560,7 +567,7 @@ func (d *decoder) licenses(n *yaml.Node) {
 			case "lastUsedDate":
 				r.LastUsedDate = optional(v, key)
 			case "price", "unassignedAmount":
-				d.licenseConst(&info, key, v, what)
+				d.licenseConst(&info, &r, key, v, what)
 			}
 		})
 		if item.Kind != yaml.MappingNode {
@@ -581,15 +588,46 @@ func (d *decoder) licenses(n *yaml.Node) {
 	}
 }
 
+// priceTwice reports the licenses whose price is a constant (in their name rule or under
+// catalog) and also read from the export by a rule that names them: which one holds is
+// not for torii-transform to guess.
+func (d *decoder) priceTwice() {
+	for i, r := range d.m.Licenses {
+		if r.Price == nil || r.Name == "" {
+			continue
+		}
+		if info, ok := d.m.Catalog[r.Name]; ok && info.PricePerUser != nil {
+			d.errs = append(d.errs, &diag.Error{Pos: r.Price.Pos, Err: &diag.Hint{
+				Err:  fmt.Errorf("licenses[%d].price: license %q also has a constant price, at %s", i, r.Name, info.Pos),
+				Text: "give a license one price: a constant, or an expression that reads it from the export",
+			}})
+		}
+	}
+}
+
 // licenseConst reads price (the price per user as an invoice writes it, such as $8.75;
 // Torii's pricePerUser is in cents, and a key of that name would invite 875 for $8.75 and
-// 875 for $875 alike) or unassignedAmount (a whole number of seats).
-func (d *decoder) licenseConst(info *LicenseInfo, key string, v *yaml.Node, what string) {
+// 875 for $875 alike) or unassignedAmount (a whole number of seats). A value that is not
+// written as an amount or a number is an expression: in a licenses rule, a price read from
+// each row (into r.Price); in unassignedAmount, a count computed after the records. r is
+// nil under catalog, which holds constants only.
+func (d *decoder) licenseConst(info *LicenseInfo, r *LicenseRule, key string, v *yaml.Node, what string) {
 	s := d.str(v, what+"."+key)
 	switch key {
 	case "price":
 		c, ok, err := values.ParseCents(s, 0, 0)
 		switch {
+		case err != nil && !looksLikeAmount(s) && v.Tag != "!!int" && v.Tag != "!!float":
+			if r == nil {
+				d.errs = append(d.errs, &diag.Error{Pos: d.pos(v), Err: &diag.Hint{
+					Err:  fmt.Errorf("%s.price: want a price such as 8.75 or \"$8.75\", got %q", what, s),
+					Text: "a price read from the export is an expression in the licenses rule that grants the license: price: cents(row.Price)",
+				}})
+				return
+			}
+			if e, ok := d.expr(v, what+".price"); ok {
+				r.Price = &e
+			}
 		case err != nil:
 			d.errorf(v, "%s.price: %v", what, err)
 		case !ok || c < 0:
@@ -613,6 +651,23 @@ func (d *decoder) licenseConst(info *LicenseInfo, key string, v *yaml.Node, what
 	}
 }
 
+// looksLikeAmount says whether text is written as an amount, right or wrong ($8.7.5,
+// "1,234", "USD 12,34,5"), rather than as an expression: it starts with a digit, a sign,
+// a parenthesis, a decimal point, a currency symbol or a currency code.
+func looksLikeAmount(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if unicode.IsDigit(r) || unicode.Is(unicode.Sc, r) || strings.ContainsRune("+-(.", r) {
+		return true
+	}
+	return currencyCode.MatchString(s)
+}
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}(\s|[0-9]|$)`)
+
 func (d *decoder) addInfo(name string, info LicenseInfo, n *yaml.Node) {
 	if prev, dup := d.m.Catalog[name]; dup {
 		d.errorf(n, "license %q: price or unassignedAmount declared twice (first at %s)", name, prev.Pos)
@@ -626,7 +681,7 @@ func (d *decoder) catalog(n *yaml.Node) {
 		info := LicenseInfo{Pos: d.pos(k)}
 		what := "catalog." + name
 		d.fields(v, what, keys.catalog, func(key string, _, v *yaml.Node) {
-			d.licenseConst(&info, key, v, what)
+			d.licenseConst(&info, nil, key, v, what)
 		})
 		d.addInfo(strings.TrimSpace(name), info, k)
 	})

@@ -65,6 +65,7 @@ type compiledLicense struct {
 	rule                     *mapping.LicenseRule
 	constant                 []string // the rule's one name, when it is a constant
 	names, when, status, lud *compiled
+	price                    *compiled // the price per user read from the row, if the rule reads one
 	// perLicense is set when status or lastUsedDate reads the license variable: they are
 	// evaluated once per license the rule grants, rather than once per rule.
 	perLicense bool
@@ -172,6 +173,7 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 		}
 		cl.names = opt(r.Names, "names", stringListKinds)
 		cl.when = opt(r.When, "when", boolKinds)
+		cl.price = opt(r.Price, "price", priceKinds)
 		c.env[mapping.LicenseVar] = types.String
 		cl.status = opt(r.Status, "status", stringKinds)
 		cl.lud = opt(r.LastUsedDate, "lastUsedDate", stringKinds)
@@ -205,6 +207,7 @@ var (
 	boolKinds       = []reflect.Kind{reflect.Bool}
 	stringKinds     = []reflect.Kind{reflect.String}
 	stringListKinds = []reflect.Kind{reflect.String, reflect.Slice, reflect.Array}
+	priceKinds      = []reflect.Kind{reflect.Int64, reflect.String}
 )
 
 func userFieldKinds(f userField) []reflect.Kind {
@@ -371,6 +374,8 @@ func kindNames(kinds []reflect.Kind) string {
 		return "true or false"
 	case slices.Equal(kinds, stringKinds):
 		return "text"
+	case slices.Equal(kinds, priceKinds):
+		return "cents, as cents() gives, or an amount as text"
 	default:
 		return "text or a list of text"
 	}

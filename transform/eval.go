@@ -39,6 +39,16 @@ type rowResult struct {
 	skipped int // index of the skip rule that dropped the row, or -1
 	user    usersfile.User
 	grants  []grant
+	prices  []rowPrice // the prices per user the row says its licenses cost
+}
+
+// rowPrice is a license's price per user as one row gives it.
+type rowPrice struct {
+	license string
+	cents   int64
+	ce      *compiled // the price expression, for messages
+	pos     diag.Pos
+	column  string
 }
 
 type grant struct {
@@ -363,6 +373,11 @@ func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 		if len(names) == 0 {
 			continue
 		}
+		if cl.price != nil {
+			if err := ev.price(cl, rec, names, out); err != nil {
+				return err
+			}
+		}
 		g := grant{}
 		if !cl.perLicense {
 			if err := ev.seat(cl, rec, &g); err != nil {
@@ -381,4 +396,64 @@ func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 		}
 	}
 	return nil
+}
+
+// price evaluates a rule's price and records it for each license the rule grants in
+// the row: the merge checks that the rows agree. An empty price says nothing.
+func (ev *Evaluator) price(cl *compiledLicense, rec *record.Record, names []string, out *rowResult) *RowError {
+	v, rerr := ev.run(cl.price, rec)
+	if rerr != nil {
+		return rerr
+	}
+	c, ok, err := priceCents(v)
+	if err != nil {
+		return ev.rowError(cl.price, rec, err)
+	}
+	if !ok {
+		return nil
+	}
+	for _, n := range names {
+		if info, dup := ev.p.Mapping.Catalog[n]; dup && info.PricePerUser != nil {
+			return ev.rowError(cl.price, rec, &diag.Hint{
+				Err:  fmt.Errorf("license %q costs %d cents here, and has a constant price at %s", n, c, info.Pos),
+				Text: "give a license one price: a constant, or an expression that reads it from the export",
+			})
+		}
+		rp := rowPrice{license: n, cents: c, ce: cl.price, pos: rec.Pos(cl.price.column)}
+		if cl.price.column >= 0 {
+			rp.column = ev.p.Header.Names[cl.price.column]
+		}
+		out.prices = append(out.prices, rp)
+	}
+	return nil
+}
+
+// priceCents reads the value of a price expression: cents, as cents() gives them, or an
+// amount written as text. Nil and empty text are no price (ok is false).
+func priceCents(v any) (cents int64, ok bool, err error) {
+	switch v := v.(type) {
+	case nil:
+		return 0, false, nil
+	case int64:
+		cents, ok = v, true
+	case string:
+		cents, ok, err = values.ParseCents(v, 0, 0)
+		if err != nil {
+			if errors.Is(err, values.ErrAmbiguous) {
+				err = diag.WithHint(err, `say which separator is decimal: cents(x, ".") or cents(x, ",")`)
+			}
+			return 0, false, err
+		}
+	default:
+		// A bare number could be dollars or cents: 12 from a JSON export is rarely
+		// twelve cents.
+		return 0, false, &diag.Hint{
+			Err:  fmt.Errorf("the price is %s, %v: want cents, as cents() gives, or an amount as text", kindOf(v), v),
+			Text: "read an amount with cents(...): cents(row.price) is 1250 for 12.5",
+		}
+	}
+	if ok && cents < 0 {
+		return 0, false, fmt.Errorf("a negative price, %d cents", cents)
+	}
+	return cents, ok, nil
 }

@@ -3,6 +3,7 @@ package transform
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -28,10 +29,45 @@ type merger struct {
 	licenses interner // names; a license's id is its symbol
 	warnings []error
 	scratch  []string
+	prices   map[string]firstPrice // license → the price per user rows give it
 
 	// Set by finish.
 	order []int32   // users by email
 	out   []license // licenses by name
+}
+
+// firstPrice is a license's price per user as rows give it, and the first row that did.
+type firstPrice struct {
+	cents int64
+	line  int
+}
+
+// checkPrices checks that the prices r gives its licenses are those earlier rows (and r
+// itself) gave them, and records them when they are: rows that grant a license agree on
+// its price. A row with a different price is a row error that names both, so that it
+// can be dropped (with --on-error skip) without its price having been taken.
+func (m *merger) checkPrices(r *rowResult) *RowError {
+	for i, p := range r.prices {
+		have, ok := m.prices[p.license]
+		if !ok {
+			if j := slices.IndexFunc(r.prices[:i], func(q rowPrice) bool { return q.license == p.license }); j >= 0 {
+				have, ok = firstPrice{cents: r.prices[j].cents, line: r.line}, true
+			}
+		}
+		if ok && have.cents != p.cents {
+			return &RowError{Pos: p.pos, Column: p.column, Field: p.ce.field,
+				Err: fmt.Errorf("license %q costs %d cents here, %d on line %d", p.license, p.cents, have.cents, have.line)}
+		}
+	}
+	for _, p := range r.prices {
+		if _, ok := m.prices[p.license]; !ok {
+			if m.prices == nil {
+				m.prices = map[string]firstPrice{}
+			}
+			m.prices[strings.Clone(p.license)] = firstPrice{cents: p.cents, line: r.line}
+		}
+	}
+	return nil
 }
 
 // muser is a merged user.
@@ -218,6 +254,9 @@ func (m *merger) finish() {
 		l := license{name: name, seats: seats[id+1]}
 		if info, ok := m.p.Mapping.Catalog[name]; ok {
 			l.pricePerUser, l.unassignedAmount = info.PricePerUser, info.UnassignedAmount
+		}
+		if p, ok := m.prices[name]; ok {
+			l.pricePerUser = &p.cents
 		}
 		m.out = append(m.out, l)
 	}

@@ -152,6 +152,9 @@ func (p *Program) Run(r record.Reader, opt Options) (*Result, error) {
 		for i := range b.rows {
 			row := &b.rows[i]
 			res.Stats.Rows++
+			if row.err == nil && row.skipped < 0 && len(row.prices) > 0 {
+				row.err = m.checkPrices(row)
+			}
 			if row.err != nil {
 				res.Stats.Rejected++
 				if len(res.Errors) < opt.MaxErrors {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -54,8 +55,17 @@ func Mapping(h *record.Header, sample []*record.Record, opt Options) ([]byte, er
 
 // draftColumn is what the sample says about one column.
 type draftColumn struct {
-	index   int
-	name    string
+	index int
+	name  string // the header's name; for a key inside an object, its dotted path
+	// path is, for a key inside an object, the keys that lead to it ("profile",
+	// "email"), and optional says which of them some sampled records lack the object of:
+	// the expression reads those with ?. (row.signInActivity?.lastSignInDateTime).
+	path     []string
+	optional []bool
+	// items are, for a JSON array of objects, the keys of those objects that hold text,
+	// with the text: Graph's assignedLicenses[].skuId.
+	items   map[string][]string
+	objects int      // objects in the column's arrays
 	words   []string // the header's words, lowercased, camelCase split, [..] and (..) dropped
 	norm    string   // words joined by spaces
 	compact string   // words joined
@@ -109,21 +119,60 @@ type drafter struct {
 func newDrafter(h *record.Header, sample []*record.Record) *drafter {
 	d := &drafter{h: h, objects: h.Kind == record.Objects, rows: len(sample), botWords: map[*draftColumn][]string{}}
 	for i, name := range h.Names {
-		words := headerWords(name)
-		c := &draftColumn{index: i, name: name, words: words, norm: strings.Join(words, " "), compact: strings.Join(words, "")}
-		for _, rec := range sample {
-			c.add(rec)
+		d.addColumn(&draftColumn{index: i, name: name, path: []string{name}}, headerWords(name), sample)
+	}
+	// The keys inside objects, after the top-level ones so that those win ties: Okta's
+	// profile.email, Graph's signInActivity.lastSignInDateTime. Their header words are
+	// the key's own.
+	for _, parent := range slices.Sorted(maps.Keys(h.Keys)) {
+		for _, key := range h.Keys[parent] {
+			path := append(strings.Split(parent, "."), key)
+			if _, isObject := h.Keys[parent+"."+key]; isObject {
+				continue
+			}
+			c := &draftColumn{index: -1, name: parent + "." + key, path: path, optional: make([]bool, len(path))}
+			for k := 1; k < len(path); k++ {
+				c.optional[k] = c.optional[k-1] || slices.ContainsFunc(sample, func(rec *record.Record) bool {
+					_, ok := valueAt(rec.Object, path[:k]).(map[string]any)
+					return !ok
+				})
+			}
+			d.addColumn(c, headerWords(key), sample)
 		}
-		d.cols = append(d.cols, c)
 	}
 	return d
+}
+
+func (d *drafter) addColumn(c *draftColumn, words []string, sample []*record.Record) {
+	c.words, c.norm, c.compact = words, strings.Join(words, " "), strings.Join(words, "")
+	for _, rec := range sample {
+		c.add(rec)
+	}
+	d.cols = append(d.cols, c)
+}
+
+// nested says whether the column is a key inside an object.
+func (c *draftColumn) nested() bool { return len(c.path) > 1 }
+
+// valueAt returns the value at path in obj, or nil when something on the way is not
+// an object.
+func valueAt(obj map[string]any, path []string) any {
+	var v any = obj
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
 }
 
 // add reads the column's value in rec.
 func (c *draftColumn) add(rec *record.Record) {
 	var v any
 	if rec.Object != nil {
-		v = rec.Object[c.name]
+		v = valueAt(rec.Object, c.path)
 	} else if c.index < len(rec.Values) {
 		v = rec.Values[c.index]
 	}
@@ -144,6 +193,17 @@ func (c *draftColumn) add(rec *record.Record) {
 				c.addText(it)
 			case json.Number, bool, nil:
 				c.array = true
+			case map[string]any:
+				c.complex = true
+				c.objects++
+				for k, x := range it {
+					if t, ok := x.(string); ok && strings.TrimSpace(t) != "" {
+						if c.items == nil {
+							c.items = map[string][]string{}
+						}
+						c.items[k] = append(c.items[k], strings.TrimSpace(t))
+					}
+				}
 			default:
 				c.complex = true
 			}
@@ -386,7 +446,9 @@ func (d *drafter) findID() {
 			return 1
 		}
 		return 0
-	}, func(c *draftColumn) bool { return c.scalar() && len(c.values) > 0 && c.emails*2 < len(c.values) })
+	}, func(c *draftColumn) bool {
+		return !c.nested() && c.scalar() && len(c.values) > 0 && c.emails*2 < len(c.values)
+	})
 }
 
 // statusWord is a status value seen in the sample and the guess for it.
@@ -525,7 +587,7 @@ func (d *drafter) findRoles() {
 			return 1
 		}
 		return 0
-	}, func(c *draftColumn) bool { return !c.complex && len(c.values) > 0 && c.emails == 0 })
+	}, func(c *draftColumn) bool { return !c.nested() && !c.complex && len(c.values) > 0 && c.emails == 0 })
 	if d.roles == nil {
 		return
 	}
@@ -742,6 +804,7 @@ func numberDates(c *draftColumn, dc dateColumn) (dateColumn, bool) {
 // licenseColumn is a column that names licenses, or says yes or no to one.
 type licenseColumn struct {
 	c     *draftColumn
+	item  string // for an array of objects, the key of the objects that names the license
 	flag  bool   // a yes/no column: the license is named after the column
 	seps  string // separators between names in one cell
 	plus  bool   // some names hold " + "
@@ -757,6 +820,11 @@ var (
 
 func (d *drafter) findLicenses() {
 	for _, c := range d.cols {
+		if item := licenseItem(c); item != "" {
+			c.used = true
+			d.licenses = append(d.licenses, licenseColumn{c: c, item: item})
+			continue
+		}
 		if c.used || c.complex || len(c.values) == 0 || c.emails > 0 || !c.has(licenseNames...) ||
 			c.has("administered", "email", "emails", "id", "ids", "date", "status", "count", "price", "cost", "amount", "total", "expiration", "expires", "number", "quantity", "limit", "usage") {
 			continue
@@ -777,6 +845,33 @@ func (d *drafter) findLicenses() {
 		c.used = true
 		d.licenses = append(d.licenses, lc)
 	}
+}
+
+// licenseItem returns, for a JSON array of objects named like licenses (Graph's
+// assignedLicenses), the key of its objects that names each: a name, else a SKU or
+// product code, else an id (skuId); "" for any other column.
+func licenseItem(c *draftColumn) string {
+	if c.used || c.objects == 0 || !c.has(licenseNames...) || c.has("administered", "status", "count", "price", "cost") {
+		return ""
+	}
+	best, bestRank := "", 0
+	for _, key := range slices.Sorted(maps.Keys(c.items)) {
+		words := headerWords(key)
+		rank := 0
+		switch {
+		case slices.Contains(words, "name") && !slices.Contains(words, "display"):
+			rank = 4
+		case (slices.Contains(words, "sku") || slices.Contains(words, "product") || slices.Contains(words, "plan")) && !slices.Contains(words, "id"):
+			rank = 3 // a code that names the product, such as Graph's skuPartNumber
+		case slices.Contains(words, "id"):
+			rank = 2
+		}
+		// The key must name every object's license.
+		if rank > bestRank && len(c.items[key]) == c.objects {
+			best, bestRank = key, rank
+		}
+	}
+	return best
 }
 
 // flagColumn says whether a column holds yes and no, with at least one yes.

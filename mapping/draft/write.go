@@ -174,6 +174,18 @@ func (d *drafter) write(opt Options) []byte {
 				kv(2, "when", cond, "")
 				continue
 			}
+			if lc.item != "" {
+				note := "CONFIRM"
+				if !strings.Contains(strings.ToLower(lc.item), "name") {
+					note = "CONFIRM: these are codes; a lookup in the vendor's list of products can name them (see docs/mapping.md)"
+				}
+				item := "." + lc.item
+				if !isIdent(lc.item) {
+					item = "#[" + strconv.Quote(lc.item) + "]"
+				}
+				line(1, "- names: "+yamlScalar("map("+d.ref(lc.c)+" ?? [], "+item+")"), note)
+				continue
+			}
 			line(1, "- names: "+yamlScalar(d.licenseNames(lc)), "CONFIRM")
 		}
 	}
@@ -306,6 +318,8 @@ func (d *drafter) writeComment(b *strings.Builder, opt Options, confirm int) {
 		var parts []string
 		for _, lc := range d.licenses {
 			switch {
+			case lc.item != "":
+				parts = append(parts, fmt.Sprintf("%q (the %s of each)", lc.c.name, lc.item))
 			case lc.flag:
 				parts = append(parts, fmt.Sprintf("%q (yes or no: one license)", lc.c.name))
 			case lc.seps != "":
@@ -377,12 +391,26 @@ func quoteChars(seps string) string {
 	return strings.Join(q, " and ")
 }
 
-// ref is the expression that reads c: row.Name, or row["Last Login"].
+// ref is the expression that reads c: row.Name, or row["Last Login"]; inside objects,
+// row.profile.email, or row.signInActivity?.lastSignInDateTime where some records lack
+// the object.
 func (d *drafter) ref(c *draftColumn) string {
-	if isIdent(c.name) {
-		return "row." + c.name
+	e := "row"
+	for i, key := range c.path {
+		dot := "."
+		if i > 0 && c.optional[i] {
+			dot = "?."
+		}
+		switch {
+		case isIdent(key):
+			e += dot + key
+		case dot == "?.":
+			e += "?.[" + strconv.Quote(key) + "]"
+		default:
+			e += "[" + strconv.Quote(key) + "]"
+		}
 	}
-	return "row[" + strconv.Quote(c.name) + "]"
+	return e
 }
 
 // text is the expression that reads c as text for expr's string functions: JSON

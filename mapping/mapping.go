@@ -707,3 +707,31 @@ func (e Expr) At(offset int) diag.Pos {
 	}
 	return p
 }
+
+// Exprs calls fn with every expression of the mapping, in the order of its sections.
+func (m *Mapping) Exprs(fn func(e Expr)) {
+	for _, l := range m.Let {
+		fn(l.Expr)
+	}
+	for _, s := range m.Skip {
+		fn(s.When)
+	}
+	for _, f := range m.Fail {
+		fn(f.When)
+	}
+	for _, u := range m.User {
+		fn(u.Expr)
+	}
+	for _, r := range m.Licenses {
+		for _, e := range []*Expr{r.Names, r.When, r.Status, r.LastUsedDate, r.Price} {
+			if e != nil {
+				fn(*e)
+			}
+		}
+	}
+	for _, info := range m.Catalog {
+		if info.Unassigned != nil {
+			fn(*info.Unassigned)
+		}
+	}
+}

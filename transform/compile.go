@@ -274,9 +274,40 @@ func readsObjects(m *mapping.Mapping, h *record.Header) bool {
 	case readers.FormatJSON, readers.FormatNDJSON:
 		return true
 	case "":
-		return m.Input.Path != ""
+		return m.Input.Path != "" || readsNested(m)
 	}
 	return false
+}
+
+// readsNested reports whether an expression of m reads a key inside a key of the row,
+// as row.profile.email does: only a JSON record has one, so a mapping that says no
+// format but reads such keys is one for JSON (an API's response, say, which is JSON
+// from a file and NDJSON from a pipe).
+func readsNested(m *mapping.Mapping) bool {
+	found := false
+	m.Exprs(func(e mapping.Expr) {
+		if found {
+			return
+		}
+		tree, err := parser.Parse(e.Src)
+		if err != nil {
+			return
+		}
+		ast.Walk(&tree.Node, visitor(func(n ast.Node) {
+			outer, ok := n.(*ast.MemberNode)
+			if !ok {
+				return
+			}
+			inner, ok := outer.Node.(*ast.MemberNode)
+			if !ok {
+				return
+			}
+			if id, ok := inner.Node.(*ast.IdentifierNode); ok && id.Value == "row" {
+				found = true
+			}
+		}))
+	})
+	return found
 }
 
 type compiler struct {

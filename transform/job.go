@@ -286,7 +286,7 @@ func (job Job) pick() (*mapping.Mapping, *readers.Input, error) {
 		}
 		return m, nil, nil
 	}
-	if ownSettings(m.Input) {
+	if ownSettings(m.Input, src) {
 		src.Close()
 		return nil, nil, &diag.Hint{
 			Err:  fmt.Errorf("%s: -m auto: the built-in mapping %s reads its export with settings of its own (its input section), which standard input was not read with", job.Name, m.Name),
@@ -384,6 +384,9 @@ func MappingErrors(errs ...error) error {
 }
 
 // ownSettings reports whether a mapping's input section changes how its export is read.
-func ownSettings(o readers.Options) bool {
+func ownSettings(o readers.Options, read *readers.Input) bool {
+	if o.Path == read.Path {
+		o.Path = "" // the records' path it names is where they were found
+	}
 	return o != (readers.Options{Format: o.Format})
 }

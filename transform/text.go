@@ -45,6 +45,9 @@ func textHelper(t textSpec) helper {
 				return nil, fmt.Errorf("%s() takes %s arguments, got %d", t.name, want, len(args))
 			}
 			for i, a := range args {
+				if a == nil {
+					continue // nil, written as such: null, which the helper takes
+				}
 				want, ok := reflect.String, a.Kind() == reflect.String
 				if isInt(i) {
 					want, ok = reflect.Int, isInteger(a.Kind())
@@ -56,7 +59,7 @@ func textHelper(t textSpec) helper {
 			switch {
 			case t.out != nil:
 				return reflect.TypeOf(t.out), nil
-			case args[0].Kind() == reflect.String:
+			case args[0] != nil && args[0].Kind() == reflect.String:
 				return args[0], nil
 			}
 			return anyType, nil // null stays null

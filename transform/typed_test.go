@@ -80,7 +80,7 @@ user:
   email: email(row.mail)
   firstName: trim(row.first) ?? "none"
   lastName: upper(row.last) ?? "none"
-  roles: split(row.groups, ";")
+  roles: split(row.groups, ";") + split(nil, ",")
   externalStatus: 'string(hasPrefix(row.first, "x")) + string(indexOf(row.first, "x"))'
 `, `[{"mail": "a@example.com", "first": null, "last": null, "groups": null},
 {"mail": "b@example.com", "first": " xy ", "last": "z", "groups": "g1;g2"}]`)

@@ -90,7 +90,15 @@ type seat struct {
 type license struct {
 	name                           string
 	pricePerUser, unassignedAmount *int64
-	seats                          []int32 // in their holders' order
+	seats                          []seatOut // in their holders' order
+}
+
+// seatOut is a seat as the file writes it, resolved when the merge finishes: its
+// holder's email and the status it has, so that writing a license's users reads them in
+// order rather than looking each holder up.
+type seatOut struct {
+	email                string
+	status, lastUsedDate sym
 }
 
 func newMerger(p *Program) *merger {
@@ -240,14 +248,25 @@ func (m *merger) finish() {
 	for k := range m.seats.len() {
 		counts[m.seats.at(int32(k)).license]++
 	}
-	seats := make([][]int32, len(m.licenses.strs))
+	seats := make([][]seatOut, len(m.licenses.strs))
 	for id, n := range counts {
-		seats[id] = make([]int32, 0, n)
+		seats[id] = make([]seatOut, 0, n)
 	}
+	active, deleted := m.strs.id(usersfile.LicenseStatusActive), m.strs.id(usersfile.LicenseStatusDeleted)
+	userDeleted := m.strs.id(usersfile.StatusDeleted)
 	for _, i := range m.order {
-		for k := m.users.at(i).seats; k >= 0; k = m.seats.at(k).next {
+		u := m.users.at(i)
+		for k := u.seats; k >= 0; k = m.seats.at(k).next {
 			s := m.seats.at(k)
-			seats[s.license] = append(seats[s.license], k)
+			status := s.status
+			if status == 0 {
+				// A seat without its own status follows its holder's.
+				status = active
+				if u.status == userDeleted {
+					status = deleted
+				}
+			}
+			seats[s.license] = append(seats[s.license], seatOut{email: u.email, status: status, lastUsedDate: s.lastUsedDate})
 		}
 	}
 	for id, name := range m.licenses.strs[1:] { // 0 is "", which no license is named
@@ -264,6 +283,7 @@ func (m *merger) finish() {
 
 	// What only merging needed goes, along with the records it may still point into.
 	m.p, m.scratch = nil, nil
+	m.seats = blocks[seat]{} // the licenses hold their seats now
 	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
 }
 
@@ -343,17 +363,8 @@ func (m *merger) License(i int, l *usersfile.License) int {
 }
 
 func (m *merger) LicenseUser(i, j int, u *usersfile.LicenseUser) {
-	s := m.seats.at(m.out[i].seats[j])
-	holder := m.users.at(s.user)
-	status := m.strs.str(s.status)
-	if status == "" {
-		// A seat without its own status follows its holder's.
-		status = usersfile.LicenseStatusActive
-		if m.strs.str(holder.status) == usersfile.StatusDeleted {
-			status = usersfile.LicenseStatusDeleted
-		}
-	}
-	*u = usersfile.LicenseUser{Email: holder.email, LicenseStatus: status, LastUsedDate: m.strs.str(s.lastUsedDate)}
+	s := &m.out[i].seats[j]
+	*u = usersfile.LicenseUser{Email: s.email, LicenseStatus: m.strs.str(s.status), LastUsedDate: m.strs.str(s.lastUsedDate)}
 }
 
 // blockSize is how many entries a block of a blocks list holds.

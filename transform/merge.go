@@ -32,8 +32,8 @@ type merger struct {
 	prices   map[string]firstPrice // license → the price per user rows give it
 
 	// Set by finish.
-	order []int32   // users by email
-	out   []license // licenses by name
+	sorted []muser   // the users by email, copied in that order so that writing them reads memory in order
+	out    []license // licenses by name
 }
 
 // firstPrice is a license's price per user as rows give it, and the first row that did.
@@ -242,7 +242,8 @@ func licenseRank(s string) int {
 // license's users come out in order with no sort of their own.
 func (m *merger) finish() {
 	m.index = nil
-	m.order = m.byEmail(runtime.GOMAXPROCS(0))
+	order := m.byEmail(runtime.GOMAXPROCS(0))
+	m.sorted = make([]muser, len(order))
 
 	counts := make([]int, len(m.licenses.strs))
 	for k := range m.seats.len() {
@@ -254,8 +255,9 @@ func (m *merger) finish() {
 	}
 	active, deleted := m.strs.id(usersfile.LicenseStatusActive), m.strs.id(usersfile.LicenseStatusDeleted)
 	userDeleted := m.strs.id(usersfile.StatusDeleted)
-	for _, i := range m.order {
+	for n, i := range order {
 		u := m.users.at(i)
+		m.sorted[n] = *u
 		for k := u.seats; k >= 0; k = m.seats.at(k).next {
 			s := m.seats.at(k)
 			status := s.status
@@ -283,7 +285,8 @@ func (m *merger) finish() {
 
 	// What only merging needed goes, along with the records it may still point into.
 	m.p, m.scratch = nil, nil
-	m.seats = blocks[seat]{} // the licenses hold their seats now
+	m.seats = blocks[seat]{}  // the licenses hold their seats now
+	m.users = blocks[muser]{} // and sorted, the users
 	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
 }
 
@@ -345,10 +348,10 @@ func sortParallel[T any](s []T, compare func(a, b T) int, parts int) {
 // call them from several goroutines.
 var _ usersfile.Source = (*merger)(nil)
 
-func (m *merger) Len() (users, licenses int) { return len(m.order), len(m.out) }
+func (m *merger) Len() (users, licenses int) { return len(m.sorted), len(m.out) }
 
 func (m *merger) User(i int, u *usersfile.User) {
-	p := m.users.at(m.order[i])
+	p := &m.sorted[i]
 	*u = usersfile.User{
 		ID: p.id, Email: p.email, FirstName: p.firstName, LastName: p.lastName,
 		Status: m.strs.str(p.status), ExternalStatus: m.strs.str(p.externalStatus),

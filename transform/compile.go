@@ -84,6 +84,10 @@ type compiled struct {
 	// evaluator calls it without the VM, with the column's value and then consts.
 	call   func(...any) (any, error)
 	consts []any
+	// textCall is call for a helper that has a text form (helper.text): the evaluator
+	// passes the column's text and the constants as they are, and gets text back.
+	textCall   func(s string, consts []string) (string, error)
+	textConsts []string
 }
 
 // userField indexes Program.user.
@@ -133,7 +137,8 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 	}
 	c := &compiler{m: m, h: h, columns: map[int]bool{}, env: types.Map{"row": row}}
 	c.tables = opt.Tables
-	fnOpts, fns := bindHelpers(&binding{m: m, loc: loc, tables: opt.Tables})
+	c.bind = &binding{m: m, loc: loc, tables: opt.Tables}
+	fnOpts, fns := bindHelpers(c.bind)
 	c.opts, c.fns = append(c.opts, fnOpts...), fns
 	p := &Program{Mapping: m, Header: h, columns: c.columns}
 	for _, l := range m.Let {
@@ -311,6 +316,7 @@ func readsNested(m *mapping.Mapping) bool {
 }
 
 type compiler struct {
+	bind    *binding                             // what the helpers are bound to
 	fns     map[string]func(...any) (any, error) // the helpers, by name
 	m       *mapping.Mapping
 	h       *record.Header
@@ -385,6 +391,12 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 		consts = append(consts, s.Value)
 	}
 	ce.call, ce.consts = c.fns[name], consts
+	if h := helperNamed(name); h.text != nil {
+		ce.textCall = h.text(c.bind)
+		for _, v := range consts {
+			ce.textConsts = append(ce.textConsts, v.(string))
+		}
+	}
 }
 
 // isColumn reports whether n is row.x or row["x"] of a tabular input: an expression

@@ -132,6 +132,37 @@ func (ev *Evaluator) setRow(rec *record.Record) {
 	}
 }
 
+// runText evaluates ce as text, as text(run(ce)) would, without boxing the column's
+// value or the result when ce reads a column or calls a text helper on one.
+func (ev *Evaluator) runText(ce *compiled, rec *record.Record) (string, *RowError) {
+	switch {
+	case ce.direct:
+		if ce.column < len(rec.Values) {
+			return rec.Values[ce.column], nil
+		}
+		return "", nil
+	case ce.textCall != nil:
+		value := ""
+		if ce.column < len(rec.Values) {
+			value = rec.Values[ce.column]
+		}
+		s, err := ce.textCall(value, ce.textConsts)
+		if err != nil {
+			return "", ev.rowError(ce, rec, err)
+		}
+		return s, nil
+	}
+	v, rerr := ev.run(ce, rec)
+	if rerr != nil {
+		return "", rerr
+	}
+	s, err := text(v)
+	if err != nil {
+		return "", ev.rowError(ce, rec, err)
+	}
+	return s, nil
+}
+
 func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 	switch {
 	case ce.direct:
@@ -241,19 +272,19 @@ func (ev *Evaluator) user(rec *record.Record, u *usersfile.User) *RowError {
 		if ce == nil {
 			continue
 		}
-		v, rerr := ev.run(ce, rec)
-		if rerr != nil {
-			return rerr
-		}
 		var err error
-		switch userField(f) {
-		case fieldRoles:
-			u.Roles, err = List(v)
-		default:
-			var s string
-			if s, err = text(v); err == nil {
-				err = setUserField(u, userField(f), strings.TrimSpace(s))
+		if userField(f) == fieldRoles {
+			v, rerr := ev.run(ce, rec)
+			if rerr != nil {
+				return rerr
 			}
+			u.Roles, err = List(v)
+		} else {
+			s, rerr := ev.runText(ce, rec)
+			if rerr != nil {
+				return rerr
+			}
+			err = setUserField(u, userField(f), strings.TrimSpace(s))
 		}
 		if err != nil {
 			return ev.rowError(ce, rec, err)
@@ -301,12 +332,12 @@ func setUserField(u *usersfile.User, f userField, s string) error {
 // seat evaluates a rule's status and lastUsedDate into g.
 func (ev *Evaluator) seat(cl *compiledLicense, rec *record.Record, g *grant) *RowError {
 	if cl.status != nil {
-		v, rerr := ev.run(cl.status, rec)
+		s, rerr := ev.runText(cl.status, rec)
 		if rerr != nil {
 			return rerr
 		}
-		s, err := text(v)
-		if s = strings.TrimSpace(s); err == nil && s != "" && !usersfile.ValidLicenseStatus(s) {
+		var err error
+		if s = strings.TrimSpace(s); s != "" && !usersfile.ValidLicenseStatus(s) {
 			err = &diag.Hint{
 				Err:  fmt.Errorf("license status %q is not one of active, inactive, deleted", s),
 				Text: "map the vendor's words with licenseStatus(...) and a licenseStatuses table",
@@ -318,15 +349,12 @@ func (ev *Evaluator) seat(cl *compiledLicense, rec *record.Record, g *grant) *Ro
 		g.status = s
 	}
 	if cl.lud != nil {
-		v, rerr := ev.run(cl.lud, rec)
+		s, rerr := ev.runText(cl.lud, rec)
 		if rerr != nil {
 			return rerr
 		}
-		s, err := text(v)
-		if err == nil {
-			g.lastUsedDate, err = isoDate(strings.TrimSpace(s))
-		}
-		if err != nil {
+		var err error
+		if g.lastUsedDate, err = isoDate(strings.TrimSpace(s)); err != nil {
 			return ev.rowError(cl.lud, rec, err)
 		}
 	}

@@ -42,6 +42,10 @@ type helper struct {
 	validate func(args []reflect.Type) (reflect.Type, error)
 	// internal helpers are called by rewritten operators, not by name.
 	internal bool
+	// text, for a fast helper whose result is text, is its function on the column's
+	// text and constant text: what the evaluator calls for a user field or a seat's
+	// status or date, allocating nothing. It must give what bind's function gives.
+	text func(b *binding) func(s string, consts []string) (string, error)
 }
 
 // binding is what a helper's function may use of the mapping being compiled.
@@ -63,6 +67,9 @@ var helpers = []helper{
 				}
 				return values.NormalizeEmail(s)
 			}
+		},
+		text: func(*binding) func(string, []string) (string, error) {
+			return func(s string, _ []string) (string, error) { return values.NormalizeEmail(s) }
 		}},
 
 	{name: "cents", fast: true, types: []any{new(func(any) any), new(func(any, string) any), new(func(any, string, string) any)},
@@ -100,6 +107,12 @@ var helpers = []helper{
 				return values.Date(args[0], layouts, b.loc)
 			}
 		},
+		text: func(b *binding) func(string, []string) (string, error) {
+			return func(s string, layouts []string) (string, error) {
+				d, _, err := values.ParseDate(s, layouts, b.loc) // "" when there is no date
+				return d, err
+			}
+		},
 		check: func(c *compiler, call *callSite) {
 			for i := 1; i < len(call.args); i++ {
 				if layout, node, ok := call.constArg(i); ok {
@@ -114,6 +127,9 @@ var helpers = []helper{
 		bind: func(b *binding) func(...any) (any, error) {
 			return func(args ...any) (any, error) { return lookupEnum(b.m.Statuses, "status", args[0]) }
 		},
+		text: func(b *binding) func(string, []string) (string, error) {
+			return func(s string, _ []string) (string, error) { return lookupWord(b.m.Statuses, "status", s) }
+		},
 		check: func(c *compiler, call *callSite) {
 			if c.m.Statuses == nil {
 				call.errorf(nil, "status() needs a statuses table in the mapping")
@@ -123,6 +139,9 @@ var helpers = []helper{
 	{name: "licenseStatus", fast: true, types: []any{new(func(any) string)},
 		bind: func(b *binding) func(...any) (any, error) {
 			return func(args ...any) (any, error) { return lookupEnum(b.m.LicStatuses, "license status", args[0]) }
+		},
+		text: func(b *binding) func(string, []string) (string, error) {
+			return func(s string, _ []string) (string, error) { return lookupWord(b.m.LicStatuses, "license status", s) }
 		},
 		check: func(c *compiler, call *callSite) {
 			if c.m.LicStatuses == nil {
@@ -352,6 +371,11 @@ func lookupEnum(e *mapping.Enum, what string, v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return lookupWord(e, what, s)
+}
+
+// lookupWord is lookupEnum of text.
+func lookupWord(e *mapping.Enum, what, s string) (string, error) {
 	if e == nil {
 		return "", fmt.Errorf("no %s table in the mapping", what)
 	}

@@ -111,7 +111,7 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 		}
 		copy(row, rec.Values)
 		for c := range row {
-			if emailCol[c] && row[c] != "" {
+			if emailCol[c] && strings.Contains(row[c], "@") { // a login without a domain stays as it is
 				local, domain, _ := strings.Cut(row[c], "@")
 				row[c] = fmt.Sprintf("%s.%07d@%s", local, person, domain)
 			}

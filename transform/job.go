@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -300,11 +301,11 @@ func (job Job) pick() (*mapping.Mapping, *readers.Input, error) {
 // else from its file: relative to the mapping. A name in files that m does not declare
 // is a usage error.
 func ReadTables(m *mapping.Mapping, files map[string]string) (map[string]*Table, error) {
-	for _, name := range slices.Sorted(mapsKeys(files)) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if _, ok := m.Lookups[name]; !ok {
 			what := "declares no lookups"
 			if len(m.Lookups) > 0 {
-				what = "declares " + diag.QuoteAll(slices.Sorted(mapsKeys(m.Lookups)))
+				what = "declares " + diag.QuoteAll(slices.Sorted(maps.Keys(m.Lookups)))
 			}
 			return nil, diag.Usage(fmt.Errorf("--input %s=...: %s has no lookup %q under lookups (it %s)", name, m.File, name, what))
 		}
@@ -349,16 +350,6 @@ func readTable(l *mapping.Lookup, path string) (*Table, error) {
 	}
 	defer src.Close()
 	return ReadTable(l, src, src.Header)
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // MappingErrors merges a mapping's structural and expression problems into one list, in

@@ -638,11 +638,13 @@ func (v visitor) Visit(n *ast.Node) { v(*n) }
 
 // columnHint suggests a close column name, or lists the columns when there are few.
 func (c *compiler) columnHint(name string) string {
-	if s := diag.DidYouMean(name, c.h.Names); s != "" {
-		return s
-	}
+	// A header read with the wrong delimiter is one column: say that, rather than
+	// suggest the whole line as a spelling.
 	if len(c.h.Names) == 1 && strings.ContainsAny(c.h.Names[0], ",;\t|") {
 		return fmt.Sprintf(" (the input has one column, %q: is the delimiter right?)", c.h.Names[0])
+	}
+	if s := diag.DidYouMean(name, c.h.Names); s != "" {
+		return s
 	}
 	if len(c.h.Names) <= 12 {
 		return " (the input has " + diag.QuoteAll(c.h.Names) + ")"

@@ -535,3 +535,17 @@ func TestHelperNamesUnique(t *testing.T) {
 		seen[h.name] = true
 	}
 }
+
+// TestWrongDelimiterHint says that a header read as one column may have the wrong
+// delimiter, rather than suggest the whole line as the column's spelling.
+func TestWrongDelimiterHint(t *testing.T) {
+	m, err := mapping.Load("m.yaml", []byte("version: 1\nuser:\n  email: row.Email\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(m, newRows("Email;Name").h, CompileOptions{})
+	want := `m.yaml:3:14: user.email: unknown column "Email" (the input has one column, "Email;Name": is the delimiter right?)`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}

@@ -88,6 +88,14 @@ type compiled struct {
 	// passes the column's text and the constants as they are, and gets text back.
 	textCall   func(s string, consts []string) (string, error)
 	textConsts []string
+	// folded is set when the expression reads nothing that changes from record to
+	// record, such as filter(keys(row), hasPrefix(#, "Last seen")) on a CSV export: it was
+	// evaluated once, when compiled, and value is what it gave.
+	folded bool
+	value  any
+	// closure computes the expression without the VM, when it has a shape closures
+	// cover (see closure.go).
+	closure closure
 }
 
 // userField indexes Program.user.
@@ -324,6 +332,7 @@ type compiler struct {
 	tables  map[string]*Table
 	env     types.Map
 	unknown map[string]*unknownUse // columns and keys the input lacks, by name
+	folded  map[string]any         // the values of the lets that fold computed, by name
 	opts    []expr.Option
 	errs    diag.ErrorList
 }
@@ -345,6 +354,9 @@ func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *
 		return ce
 	}
 	opts := append([]expr.Option{expr.Env(c.env), expr.Patch(plusPatch{})}, c.opts...)
+	if c.h != nil && c.h.Kind != record.Objects {
+		opts = append(opts, expr.Patch(keysPatch{h: c.h}))
+	}
 	prog, err := expr.Compile(e.Src, opts...)
 	if err != nil {
 		c.exprError(e, field, err)
@@ -360,7 +372,79 @@ func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *
 		ce.let = id.Value
 	}
 	c.fastCall(ce, tree.Node)
+	c.fold(ce)
+	if c.h != nil && !ce.folded && !ce.direct && ce.call == nil && ce.let == "" {
+		ce.closure = closures{c}.compile(prog.Node(), 0)
+	}
 	return ce
+}
+
+// keysPatch rewrites keys(row) of a tabular export into its header's names, in the
+// header's order, and "name" in row into whether the header has the column: they are
+// the same for every record, and an expression that reads no more of the row than they
+// is then computed once (see fold).
+type keysPatch struct{ h *record.Header }
+
+func (k keysPatch) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.BuiltinNode:
+		if n.Name != "keys" || len(n.Arguments) != 1 || !isRow(n.Arguments[0]) {
+			return
+		}
+		names := make([]any, len(k.h.Names))
+		for i, name := range k.h.Names {
+			names[i] = name
+		}
+		ast.Patch(node, &ast.ConstantNode{Value: names})
+	case *ast.BinaryNode:
+		name, ok := n.Left.(*ast.StringNode)
+		if n.Operator != "in" || !ok || !isRow(n.Right) {
+			return
+		}
+		_, has := k.h.Index(name.Value)
+		ast.Patch(node, &ast.BoolNode{Value: has})
+	}
+}
+
+func isRow(n ast.Node) bool {
+	id, ok := n.(*ast.IdentifierNode)
+	return ok && id.Value == "row"
+}
+
+// fold evaluates ce now when it reads no record: neither row (but keys(row), which
+// keysPatch made constant) nor license, doc or a let that is not itself folded, nor the
+// clock. An expression that fails is left to fail where it is run, on a record.
+func (c *compiler) fold(ce *compiled) {
+	if ce.prog == nil || ce.direct || ce.call != nil {
+		return
+	}
+	if c.folded == nil {
+		c.folded = map[string]any{}
+	}
+	varies := ast.Find(ce.prog.Node(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.IdentifierNode:
+			if _, isVar := c.env[n.Value]; !isVar {
+				return false // a function's name, or a name the expression declares
+			}
+			_, ok := c.folded[n.Value]
+			return !ok
+		case *ast.BuiltinNode:
+			return n.Name == "now"
+		}
+		return false
+	}) != nil
+	if varies {
+		return
+	}
+	v, err := expr.Run(ce.prog, c.folded)
+	if err != nil {
+		return
+	}
+	ce.folded, ce.value = true, v
+	if name, ok := strings.CutPrefix(ce.field, "let."); ok {
+		c.folded[name] = v
+	}
 }
 
 // fastCall sets ce.call when n calls a fast helper on row.x and constant text.

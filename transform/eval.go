@@ -63,11 +63,15 @@ type Evaluator struct {
 	rec     atomic.Pointer[record.Record]
 	started atomic.Int64
 
-	args []any // reused for the arguments of helpers called without the VM
-	p    *Program
-	vm   vm.VM
-	env  map[string]any
-	row  map[string]string
+	args  []any // reused for the arguments of helpers called without the VM
+	frame frame // reused by the closures
+	// rowOf is the record whose values row holds, for the VM; nil when none has been
+	// put there since the evaluator went on to the current record.
+	rowOf *record.Record
+	p     *Program
+	vm    vm.VM
+	env   map[string]any
+	row   map[string]string
 }
 
 // NewEvaluator returns an evaluator for p.
@@ -82,7 +86,7 @@ func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 	if ev.p.Header.Kind == record.Objects {
 		ev.env["row"] = rec.Object
 	} else {
-		ev.setRow(rec)
+		ev.rowOf = nil // filled when the VM first needs it
 	}
 	// A let that fails is reported only if no skip rule drops the row: rules exist
 	// precisely for the rows (bots, blank lines) whose values do not parse.
@@ -170,6 +174,8 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 			return rec.Values[ce.column], nil
 		}
 		return "", nil
+	case ce.folded:
+		return ce.value, nil
 	case ce.let != "":
 		return ev.env[ce.let], nil
 	case ce.call != nil:
@@ -184,6 +190,14 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 			return nil, ev.rowError(ce, rec, err)
 		}
 		return v, nil
+	case ce.closure != nil && useClosures:
+		if v, ok := ev.runClosure(ce, rec); ok {
+			return v, nil
+		}
+	}
+	if ev.rowOf != rec && ev.p.Header.Kind != record.Objects {
+		ev.setRow(rec)
+		ev.rowOf = rec
 	}
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {

@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/torii-transform/torii-transform/mapping"
+	"github.com/torii-transform/torii-transform/mappings"
 	"github.com/torii-transform/torii-transform/transform"
 )
 
@@ -212,7 +213,11 @@ func main() {
 	report(cs, vendor != nil)
 
 	if *cpuprofile != "" && doFormat["csv"] {
-		if err := profile(path("mapping.yaml"), path("export.csv"), *cpuprofile); err != nil {
+		mappingPath := path("mapping.yaml")
+		if vendor != nil {
+			mappingPath = vendor.mapping
+		}
+		if err := profile(mappingPath, path("export.csv"), *cpuprofile); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("\nCPU profile of the in-process CSV conversion: %s (go tool pprof -top %s)\n", *cpuprofile, *cpuprofile)
@@ -478,12 +483,17 @@ func build(root, pkg, out string) error {
 }
 
 // profile converts the CSV in this process, as the command does, under the CPU profiler.
-func profile(mappingPath, exportPath, out string) error {
-	data, err := os.ReadFile(mappingPath)
-	if err != nil {
-		return err
+// mappingPath is a mapping file or a built-in's name.
+func profile(mappingPath, exportPath, out string) (err error) {
+	var m *mapping.Mapping
+	if mappings.IsBuiltin(mappingPath) {
+		m, err = mappings.Open(mappingPath)
+	} else {
+		var data []byte
+		if data, err = os.ReadFile(mappingPath); err == nil {
+			m, err = mapping.Load(mappingPath, data)
+		}
 	}
-	m, err := mapping.Load(mappingPath, data)
 	if err != nil {
 		return err
 	}

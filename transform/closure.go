@@ -39,6 +39,25 @@ type frame struct {
 	rec   *record.Record
 	elems []any // the innermost loop's element last
 	loops int   // elements gone through by the loops of this evaluation
+	args  []any // the arguments of the calls being made, innermost last
+}
+
+// callWith evaluates args onto f.args and calls fn with them. Helpers do not keep the
+// slice they are given. A panic leaves arguments behind, which runClosure drops.
+func (f *frame) callWith(args []closure, fn func(vals []any) (any, bool)) (any, bool) {
+	base := len(f.args)
+	for _, a := range args {
+		v, ok := a(f)
+		if !ok {
+			f.args = f.args[:base]
+			return nil, false
+		}
+		f.args = append(f.args, v)
+	}
+	v, ok := fn(f.args[base:])
+	clear(f.args[base:]) // let go of the values
+	f.args = f.args[:base]
+	return v, ok
 }
 
 // useClosures is false in tests that compare closures with the VM.
@@ -54,7 +73,7 @@ func (ev *Evaluator) runClosure(ce *compiled, rec *record.Record) (v any, ok boo
 		}
 	}()
 	f := &ev.frame
-	f.ev, f.rec, f.elems, f.loops = ev, rec, f.elems[:0], 0
+	f.ev, f.rec, f.elems, f.args, f.loops = ev, rec, f.elems[:0], f.args[:0], 0
 	v, ok = ce.closure(f)
 	f.rec = nil
 	return v, ok
@@ -152,20 +171,18 @@ func (cl closures) identifier(n *ast.IdentifierNode) closure {
 			return nil // the whole row of a tabular export is the VM's map
 		}
 		return func(f *frame) (any, bool) { return f.rec.Object, true }
-	case n.Value == mapping.LicenseVar, c.isLet(n.Value):
-		name := n.Value
-		return func(f *frame) (any, bool) { return f.ev.env[name], true }
+	case n.Value == mapping.LicenseVar:
+		return func(f *frame) (any, bool) { return f.ev.license, true }
+	}
+	if i := c.letIndex(n.Value); i >= 0 {
+		return func(f *frame) (any, bool) { return f.ev.lets[i], true }
 	}
 	return nil // doc, or a name the expression declares
 }
 
-func (c *compiler) isLet(name string) bool {
-	for _, l := range c.m.Let {
-		if l.Name == name {
-			return true
-		}
-	}
-	return false
+// letIndex returns the index of the let called name, or -1.
+func (c *compiler) letIndex(name string) int {
+	return slices.IndexFunc(c.m.Let, func(l mapping.Named) bool { return l.Name == name })
 }
 
 // member compiles row.x, row[expr], list[i] and object.key.
@@ -450,18 +467,11 @@ func (cl closures) call(n *ast.CallNode, depth int) closure {
 	if fn == nil || !ok {
 		return nil
 	}
-	return func(f *frame) (any, bool) {
-		vals := make([]any, len(args))
-		for i, a := range args {
-			v, ok := a(f)
-			if !ok {
-				return nil, false
-			}
-			vals[i] = v
-		}
+	call := func(vals []any) (any, bool) {
 		v, err := fn(vals...)
 		return v, err == nil
 	}
+	return func(f *frame) (any, bool) { return f.callWith(args, call) }
 }
 
 // builtin compiles map and filter, and expr's builtins that are plain functions.
@@ -482,15 +492,7 @@ func (cl closures) builtin(n *ast.BuiltinNode, depth int) closure {
 	if !ok {
 		return nil
 	}
-	return func(f *frame) (any, bool) {
-		vals := make([]any, len(args))
-		for i, a := range args {
-			v, ok := a(f)
-			if !ok {
-				return nil, false
-			}
-			vals[i] = v
-		}
+	call := func(vals []any) (any, bool) {
 		switch {
 		case fn.Fast != nil && len(vals) == 1:
 			return fn.Fast(vals[0]), true
@@ -503,6 +505,7 @@ func (cl closures) builtin(n *ast.BuiltinNode, depth int) closure {
 		}
 		return nil, false
 	}
+	return func(f *frame) (any, bool) { return f.callWith(args, call) }
 }
 
 // loop compiles map(list, body) and filter(list, cond), which expr's optimizer may have

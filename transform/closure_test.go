@@ -209,7 +209,7 @@ var objectsHeader = func() *record.Header {
 // onVM reports whether ce runs through expr's VM: it is none of a column read, a helper
 // called on one, a value computed once or a let's name, and has no closure.
 func onVM(ce *compiled) bool {
-	return ce.prog != nil && !ce.folded && !ce.direct && ce.call == nil && ce.let == "" && ce.closure == nil
+	return ce.prog != nil && !ce.folded && !ce.direct && ce.call == nil && ce.let < 0 && ce.closure == nil
 }
 
 // FuzzClosures checks that each expression's closure gives what expr's VM gives for
@@ -271,7 +271,7 @@ func FuzzClosures(f *testing.F) {
 			} else {
 				ev.setRow(rec)
 			}
-			for _, ce := range ev.p.lets {
+			for i, ce := range ev.p.lets {
 				want, err := ev.vm.Run(ce.prog, ev.env)
 				if ce.closure != nil {
 					got, ok := ev.runClosure(ce, rec)
@@ -282,7 +282,7 @@ func FuzzClosures(f *testing.F) {
 						t.Errorf("%s on %q (%s): closure gives %#v; the VM %#v", ce, text, rec.Header.File, got, want)
 					}
 				}
-				ev.env[strings.TrimPrefix(ce.field, "let.")] = want
+				ev.env[strings.TrimPrefix(ce.field, "let.")], ev.lets[i] = want, want
 			}
 		}
 	})

@@ -76,9 +76,9 @@ type compiled struct {
 	field  string // what the expression computes, as users see it: "user.email", "skip[0]"
 	expr   mapping.Expr
 	prog   *vm.Program
-	column int    // index of the first column the expression reads, for row error positions; -1 if none
-	direct bool   // the expression is just row.x: the value is read without the VM
-	let    string // the expression is just a let value's name: read without the VM
+	column int  // index of the first column the expression reads, for row error positions; -1 if none
+	direct bool // the expression is just row.x: the value is read without the VM
+	let    int  // the expression is just a let value's name: its index, read without the VM; else -1
 	// call is the helper when the expression is a helper called on one column and
 	// constant text, such as email(row.Email) or date(row.Seen, "1/2/2006"); the
 	// evaluator calls it without the VM, with the column's value and then consts.
@@ -342,7 +342,7 @@ func (c *compiler) errorAt(e mapping.Expr, offset int, field, format string, arg
 }
 
 func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *compiled {
-	ce := &compiled{field: field, expr: e, column: -1}
+	ce := &compiled{field: field, expr: e, column: -1, let: -1}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
 		c.exprError(e, field, err)
@@ -368,12 +368,12 @@ func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *
 	}
 	ce.prog = prog
 	ce.direct = c.isColumn(tree.Node) && ce.column >= 0
-	if id, ok := tree.Node.(*ast.IdentifierNode); ok && slices.ContainsFunc(c.m.Let, func(l mapping.Named) bool { return l.Name == id.Value }) {
-		ce.let = id.Value
+	if id, ok := tree.Node.(*ast.IdentifierNode); ok {
+		ce.let = c.letIndex(id.Value)
 	}
 	c.fastCall(ce, tree.Node)
 	c.fold(ce)
-	if c.h != nil && !ce.folded && !ce.direct && ce.call == nil && ce.let == "" {
+	if c.h != nil && !ce.folded && !ce.direct && ce.call == nil && ce.let < 0 {
 		ce.closure = closures{c}.compile(prog.Node(), 0)
 	}
 	return ce

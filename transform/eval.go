@@ -65,9 +65,14 @@ type Evaluator struct {
 
 	args  []any // reused for the arguments of helpers called without the VM
 	frame frame // reused by the closures
-	// rowOf is the record whose values row holds, for the VM; nil when none has been
+	// lets are the current record's let values, in the mapping's order, and license the
+	// license being granted: what closures read. The VM reads them from env, where
+	// syncEnv copies them before it runs.
+	lets    []any
+	license string
+	// envOf is the record whose values env holds, for the VM; nil when none has been
 	// put there since the evaluator went on to the current record.
-	rowOf *record.Record
+	envOf *record.Record
 	p     *Program
 	vm    vm.VM
 	env   map[string]any
@@ -77,26 +82,24 @@ type Evaluator struct {
 // NewEvaluator returns an evaluator for p.
 func (p *Program) NewEvaluator() *Evaluator {
 	row := make(map[string]string, len(p.Header.Names))
-	return &Evaluator{p: p, row: row, env: map[string]any{"row": row}}
+	return &Evaluator{p: p, row: row, env: map[string]any{"row": row}, lets: make([]any, len(p.lets))}
 }
 
 // eval runs the mapping on one record. A record that fails gives a *RowError.
 func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 	*out = rowResult{line: rec.Line, skipped: -1}
-	if ev.p.Header.Kind == record.Objects {
-		ev.env["row"] = rec.Object
-	} else {
-		ev.rowOf = nil // filled when the VM first needs it
-	}
+	ev.envOf = nil // filled when the VM first needs it
 	// A let that fails is reported only if no skip rule drops the row: rules exist
 	// precisely for the rows (bots, blank lines) whose values do not parse.
 	var letErr *RowError
-	for _, ce := range ev.p.lets {
+	clear(ev.lets)
+	for i, ce := range ev.p.lets {
 		v, err := ev.run(ce, rec)
 		if err != nil && letErr == nil {
 			letErr = err
 		}
-		ev.env[ce.field[len("let."):]] = v
+		ev.lets[i] = v
+		ev.envOf = nil // the VM's env lacks it
 	}
 	for i, ce := range ev.p.skips {
 		v, err := ev.run(ce, rec)
@@ -124,6 +127,23 @@ func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 		return err
 	}
 	return ev.licenses(rec, out)
+}
+
+// syncEnv puts in env what the VM reads: the record, the let values and the license.
+func (ev *Evaluator) syncEnv(rec *record.Record) {
+	if ev.envOf == rec {
+		return
+	}
+	if ev.p.Header.Kind == record.Objects {
+		ev.env["row"] = rec.Object
+	} else {
+		ev.setRow(rec)
+	}
+	for i, ce := range ev.p.lets {
+		ev.env[ce.field[len("let."):]] = ev.lets[i]
+	}
+	ev.env[mapping.LicenseVar] = ev.license
+	ev.envOf = rec
 }
 
 func (ev *Evaluator) setRow(rec *record.Record) {
@@ -176,8 +196,8 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 		return "", nil
 	case ce.folded:
 		return ce.value, nil
-	case ce.let != "":
-		return ev.env[ce.let], nil
+	case ce.let >= 0:
+		return ev.lets[ce.let], nil
 	case ce.call != nil:
 		value := ""
 		if ce.column < len(rec.Values) {
@@ -195,10 +215,7 @@ func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 			return v, nil
 		}
 	}
-	if ev.rowOf != rec && ev.p.Header.Kind != record.Objects {
-		ev.setRow(rec)
-		ev.rowOf = rec
-	}
+	ev.syncEnv(rec)
 	v, err := ev.vm.Run(ce.prog, ev.env)
 	if err != nil {
 		return nil, ev.rowError(ce, rec, budgetHint(runError(ce, err)))
@@ -429,7 +446,7 @@ func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 		for _, n := range names {
 			g.name = n
 			if cl.perLicense {
-				ev.env[mapping.LicenseVar] = n
+				ev.license, ev.envOf = n, nil
 				if err := ev.seat(cl, rec, &g); err != nil {
 					return err
 				}

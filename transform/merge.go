@@ -15,13 +15,15 @@ import (
 
 // merger unites the rows of each person, keyed by email, and the seats of each license.
 // Memory grows with users and seats, not rows, and stays well under the size of the users
-// file: each user is a small fixed entry whose own text (email, id, names) is one
-// allocation; the values that many users share (statuses, dates, sets of roles) are
+// file: each user is a small fixed entry whose own text (email, id, names) is in an
+// arena; the values that many users share (statuses, dates, sets of roles) are
 // interned; users and seats live in blocks that never move, so that growing them copies
-// nothing. The file is written from these entries (see Result.Encode), never built whole.
+// nothing. None of these hold pointers, so the garbage collector does not trace them.
+// The file is written from these entries (see Result.Encode), never built whole.
 type merger struct {
 	p        *Program
-	index    map[string]int32 // email → user
+	text     arena      // the users' emails, ids and names
+	index    emailIndex // email → user
 	users    blocks[muser]
 	seats    blocks[seat]
 	strs     interner // statuses, external statuses, dates: an export has few of each
@@ -72,7 +74,7 @@ func (m *merger) checkPrices(r *rowResult) *RowError {
 
 // muser is a merged user.
 type muser struct {
-	email, id, firstName, lastName       string // one allocation, until a later row fills a blank
+	email, id, firstName, lastName       span // in merger.text
 	status, externalStatus, lastUsedDate sym
 	roles                                int32 // a set in merger.roles
 	seats                                int32 // the user's latest seat, or -1; seat.next leads to the others
@@ -97,12 +99,12 @@ type license struct {
 // holder's email and the status it has, so that writing a license's users reads them in
 // order rather than looking each holder up.
 type seatOut struct {
-	email                string
+	email                span
 	status, lastUsedDate sym
 }
 
 func newMerger(p *Program) *merger {
-	m := &merger{p: p, index: map[string]int32{}, strs: newInterner(), roles: newRoleSets(), licenses: newInterner()}
+	m := &merger{p: p, index: newEmailIndex(), strs: newInterner(), roles: newRoleSets(), licenses: newInterner()}
 	// A license is in the file when a row grants it, or when the catalog declares it: its
 	// price and unassigned seats matter even when nobody holds it. A rule that grants
 	// nothing in this export adds nothing, since its column may not even be in it.
@@ -114,33 +116,29 @@ func newMerger(p *Program) *merger {
 
 func (m *merger) add(r *rowResult) {
 	u := &r.user
-	i, ok := m.index[u.Email]
-	if ok {
+	i, slot, h := m.index.find(u.Email, m.emailOf)
+	if i >= 0 {
 		m.merge(i, u, r.line)
 	} else {
 		i = m.newUser(u, r.line)
+		m.index.insert(slot, h, i)
 	}
 	for k := range r.grants {
 		m.grant(i, &r.grants[k])
 	}
 }
 
-// newUser adds u with text of its own: values read from an export share their record's
-// memory, which a kept substring would keep whole.
+// emailOf returns user i's email.
+func (m *merger) emailOf(i int32) string { return m.text.str(m.users.at(i).email) }
+
+// newUser adds u, its text copied into the arena: values read from an export share
+// their record's memory, which a kept substring would keep whole.
 func (m *merger) newUser(u *usersfile.User, line int) int32 {
-	var b strings.Builder
-	b.Grow(len(u.Email) + len(u.ID) + len(u.FirstName) + len(u.LastName))
-	take := func(s string) string {
-		start := b.Len()
-		b.WriteString(s)
-		return b.String()[start:]
-	}
 	i := m.users.add(muser{
-		email: take(u.Email), id: take(u.ID), firstName: take(u.FirstName), lastName: take(u.LastName),
+		email: m.text.add(u.Email), id: m.text.add(u.ID), firstName: m.text.add(u.FirstName), lastName: m.text.add(u.LastName),
 		status: m.strs.id(u.Status), externalStatus: m.strs.id(u.ExternalStatus), lastUsedDate: m.strs.id(u.LastUsedDate),
 		roles: m.roleSet(nil, u.Roles), seats: -1, line: int32(line),
 	})
-	m.index[m.users.at(i).email] = i
 	return i
 }
 
@@ -189,14 +187,14 @@ func (m *merger) roleSet(have, more []string) int32 {
 // does not keep a message per row.
 const maxWarnings = 100
 
-func (m *merger) conflict(p *muser, field string, have *string, got string, line int) {
-	switch {
-	case got == "" || *have == got:
-	case *have == "":
-		*have = strings.Clone(got)
+func (m *merger) conflict(p *muser, field string, have *span, got string, line int) {
+	switch kept := m.text.str(*have); {
+	case got == "" || kept == got:
+	case kept == "":
+		*have = m.text.add(got)
 	case len(m.warnings) < maxWarnings:
 		pos := diag.Pos{File: m.p.Header.File, Sheet: m.p.Header.Sheet, Line: line}
-		m.warnings = append(m.warnings, diag.Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", p.email, field, got, *have, p.line, *have))
+		m.warnings = append(m.warnings, diag.Errorf(pos, "%s has %s %q here but %q at line %d; keeping %q", m.text.str(p.email), field, got, kept, p.line, kept))
 	}
 }
 
@@ -241,7 +239,7 @@ func licenseRank(s string) int {
 // email, roles by name (role sets are sorted). The seats follow their users, so each
 // license's users come out in order with no sort of their own.
 func (m *merger) finish() {
-	m.index = nil
+	m.index = emailIndex{}
 	order := m.byEmail(runtime.GOMAXPROCS(0))
 	m.sorted = make([]muser, len(order))
 
@@ -296,7 +294,7 @@ func (m *merger) finish() {
 func (m *merger) byEmail(parts int) []int32 {
 	keys := make([]emailKey, m.users.len())
 	for i := range keys {
-		email := m.users.at(int32(i)).email
+		email := m.emailOf(int32(i))
 		var b [8]byte
 		copy(b[:], email)
 		keys[i] = emailKey{prefix: binary.BigEndian.Uint64(b[:]), email: email, user: int32(i)}
@@ -353,7 +351,7 @@ func (m *merger) Len() (users, licenses int) { return len(m.sorted), len(m.out) 
 func (m *merger) User(i int, u *usersfile.User) {
 	p := &m.sorted[i]
 	*u = usersfile.User{
-		ID: p.id, Email: p.email, FirstName: p.firstName, LastName: p.lastName,
+		ID: m.text.str(p.id), Email: m.text.str(p.email), FirstName: m.text.str(p.firstName), LastName: m.text.str(p.lastName),
 		Status: m.strs.str(p.status), ExternalStatus: m.strs.str(p.externalStatus),
 		Roles: m.roles.sets[p.roles], LastUsedDate: m.strs.str(p.lastUsedDate),
 	}
@@ -367,7 +365,7 @@ func (m *merger) License(i int, l *usersfile.License) int {
 
 func (m *merger) LicenseUser(i, j int, u *usersfile.LicenseUser) {
 	s := &m.out[i].seats[j]
-	*u = usersfile.LicenseUser{Email: s.email, LicenseStatus: m.strs.str(s.status), LastUsedDate: m.strs.str(s.lastUsedDate)}
+	*u = usersfile.LicenseUser{Email: m.text.str(s.email), LicenseStatus: m.strs.str(s.status), LastUsedDate: m.strs.str(s.lastUsedDate)}
 }
 
 // blockSize is how many entries a block of a blocks list holds.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -104,11 +105,11 @@ func TestSortParallel(t *testing.T) {
 		r.Shuffle(len(emails), func(i, j int) { emails[i], emails[j] = emails[j], emails[i] })
 		m := &merger{}
 		for _, e := range emails {
-			m.users.add(muser{email: e})
+			m.users.add(muser{email: m.text.add(e)})
 		}
 		var got []string
 		for _, i := range m.byEmail(parts) {
-			got = append(got, m.users.at(i).email)
+			got = append(got, m.emailOf(i))
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%d parts: not in the emails' order", parts)
@@ -142,5 +143,38 @@ func TestEncodeManyUsers(t *testing.T) {
 	usersfile.Encode(&want, f)
 	if got.String() != want.String() {
 		t.Error("the users file is not in usersfile.Sort's order")
+	}
+}
+
+// TestArenaAndEmailIndex fills an arena past several chunks, with texts longer than a
+// chunk's quarter among them, and finds every user again by email after the index has
+// grown many times; emails it does not hold are not found.
+func TestArenaAndEmailIndex(t *testing.T) {
+	m := &merger{index: newEmailIndex()}
+	var emails []string
+	for i := range 200_000 {
+		e := fmt.Sprintf("user.%d@example.com", i)
+		if i%50_000 == 7 {
+			e = strings.Repeat("x", chunkSize/3) + e // a chunk of its own
+		}
+		emails = append(emails, e)
+		u, slot, h := m.index.find(e, m.emailOf)
+		if u != -1 {
+			t.Fatalf("%q found before it was added", e)
+		}
+		m.index.insert(slot, h, m.users.add(muser{email: m.text.add(e)}))
+	}
+	if len(m.text.chunks) < 4 {
+		t.Fatalf("%d chunks: the test does not cross chunks", len(m.text.chunks))
+	}
+	for i, e := range emails {
+		if u, _, _ := m.index.find(strings.Clone(e), m.emailOf); u != int32(i) {
+			t.Fatalf("%q: found user %d, want %d", e[max(0, len(e)-30):], u, i)
+		}
+	}
+	for _, e := range []string{"", "user.200000@example.com", "User.1@example.com"} {
+		if u, _, _ := m.index.find(e, m.emailOf); u != -1 {
+			t.Errorf("%q: found user %d, want none", e, u)
+		}
 	}
 }

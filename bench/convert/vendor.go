@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 
 	"github.com/torii-transform/torii-transform/mappings"
@@ -22,8 +21,9 @@ import (
 type vendorExport struct {
 	mapping   string
 	sample    string // the sample it was made from
+	format    string // csv or ndjson
 	delimiter rune
-	emails    []string // the columns that hold email addresses
+	emails    []string // the columns (or dotted keys) that hold email addresses
 	encoding  string   // the sample's encoding: the export is written in UTF-8
 }
 
@@ -34,7 +34,7 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 	if err != nil {
 		return nil, err
 	}
-	sample, err := largestCSV(name)
+	sample, err := largestSample(name, ".csv")
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,11 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("%s: no records", sample)
 	}
-	v := &vendorExport{mapping: name, sample: sample, delimiter: src.Delimiter, encoding: src.Encoding}
+	v := &vendorExport{mapping: name, sample: sample, format: "csv", delimiter: src.Delimiter, encoding: src.Encoding}
 	emailCol := map[int]bool{}
 	for _, rec := range recs {
 		for i, val := range rec.Values {
-			if strings.Contains(val, "@") && !strings.ContainsAny(strings.TrimSpace(val), " ,;") {
+			if isEmail(val) {
 				emailCol[i] = true
 			}
 		}
@@ -112,8 +112,7 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 		copy(row, rec.Values)
 		for c := range row {
 			if emailCol[c] && strings.Contains(row[c], "@") { // a login without a domain stays as it is
-				local, domain, _ := strings.Cut(row[c], "@")
-				row[c] = fmt.Sprintf("%s.%07d@%s", local, person, domain)
+				row[c] = uniqueEmail(row[c], person)
 			}
 		}
 		if err := w.Write(row); err != nil {
@@ -129,27 +128,4 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 		return nil, err
 	}
 	return v, f.Close()
-}
-
-// largestCSV returns the largest CSV sample of a built-in mapping, the one most like a
-// real export.
-func largestCSV(name string) (string, error) {
-	dir := path.Join("testdata", name)
-	entries, err := fs.ReadDir(mappings.FS(), dir)
-	if err != nil {
-		return "", fmt.Errorf("%s: no samples: %v", name, err)
-	}
-	best, bestSize := "", int64(-1)
-	for _, e := range entries {
-		if !strings.EqualFold(path.Ext(e.Name()), ".csv") {
-			continue
-		}
-		if info, err := e.Info(); err == nil && info.Size() > bestSize {
-			best, bestSize = path.Join(dir, e.Name()), info.Size()
-		}
-	}
-	if best == "" {
-		return "", fmt.Errorf("%s: no CSV sample under mappings/%s: -mapping measures the built-ins that read CSV", name, dir)
-	}
-	return best, nil
 }

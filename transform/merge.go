@@ -33,9 +33,9 @@ type merger struct {
 	scratch  []string
 	prices   map[string]firstPrice // license → the price per user rows give it
 
-	// Set by finish.
-	sorted []muser   // the users by email, copied in that order so that writing them reads memory in order
-	out    []license // licenses by name
+	// Set by finish, which also puts users in their emails' order, so that writing them
+	// reads memory in order.
+	out []license // licenses by name
 }
 
 // firstPrice is a license's price per user as rows give it, and the first row that did.
@@ -241,7 +241,6 @@ func licenseRank(s string) int {
 func (m *merger) finish() {
 	m.index = emailIndex{}
 	order := m.byEmail(runtime.GOMAXPROCS(0))
-	m.sorted = make([]muser, len(order))
 
 	counts := make([]int, len(m.licenses.strs))
 	for k := range m.seats.len() {
@@ -253,9 +252,8 @@ func (m *merger) finish() {
 	}
 	active, deleted := m.strs.id(usersfile.LicenseStatusActive), m.strs.id(usersfile.LicenseStatusDeleted)
 	userDeleted := m.strs.id(usersfile.StatusDeleted)
-	for n, i := range order {
+	for _, i := range order {
 		u := m.users.at(i)
-		m.sorted[n] = *u
 		for k := u.seats; k >= 0; k = m.seats.at(k).next {
 			s := m.seats.at(k)
 			status := s.status
@@ -280,11 +278,11 @@ func (m *merger) finish() {
 		m.out = append(m.out, l)
 	}
 	slices.SortFunc(m.out, func(a, b license) int { return strings.Compare(a.name, b.name) })
+	m.users.permute(order) // the seats are resolved: users' positions are free to change
 
 	// What only merging needed goes, along with the records it may still point into.
 	m.p, m.scratch = nil, nil
 	m.seats = blocks[seat]{}  // the licenses hold their seats now
-	m.users = blocks[muser]{} // and sorted, the users
 	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
 }
 
@@ -346,10 +344,10 @@ func sortParallel[T any](s []T, compare func(a, b T) int, parts int) {
 // call them from several goroutines.
 var _ usersfile.Source = (*merger)(nil)
 
-func (m *merger) Len() (users, licenses int) { return len(m.sorted), len(m.out) }
+func (m *merger) Len() (users, licenses int) { return m.users.len(), len(m.out) }
 
 func (m *merger) User(i int, u *usersfile.User) {
-	p := &m.sorted[i]
+	p := m.users.at(int32(i))
 	*u = usersfile.User{
 		ID: m.text.str(p.id), Email: m.text.str(p.email), FirstName: m.text.str(p.firstName), LastName: m.text.str(p.lastName),
 		Status: m.strs.str(p.status), ExternalStatus: m.strs.str(p.externalStatus),
@@ -389,6 +387,29 @@ func (l *blocks[T]) add(v T) int32 {
 }
 
 func (l *blocks[T]) at(i int32) *T { return &l.b[i/blockSize][i%blockSize] }
+
+// permute puts the entry at order[n] at position n, for every n, in place: order holds
+// each position once. It follows each cycle of the permutation, moving every entry once.
+func (l *blocks[T]) permute(order []int32) {
+	done := make([]uint64, (len(order)+63)/64)
+	for start := range order {
+		if done[start/64]&(1<<(start%64)) != 0 {
+			continue
+		}
+		first := *l.at(int32(start))
+		j := start
+		for {
+			done[j/64] |= 1 << (j % 64)
+			k := int(order[j])
+			if k == start {
+				*l.at(int32(j)) = first
+				break
+			}
+			*l.at(int32(j)) = *l.at(int32(k))
+			j = k
+		}
+	}
+}
 func (l *blocks[T]) len() int      { return l.n }
 
 // sym is an interned string: 0 is "".

@@ -178,3 +178,34 @@ func TestArenaAndEmailIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestPermute checks that blocks.permute gives what copying entries in order gives,
+// across blocks, for permutations with one long cycle, many short ones and none.
+func TestPermute(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, blockSize - 1, blockSize + 1, 3*blockSize + 17} {
+		orders := map[string][]int32{"random": nil, "identity": nil, "reversed": nil}
+		for name := range orders {
+			order := make([]int32, n)
+			for i := range order {
+				order[i] = int32(i)
+			}
+			switch name {
+			case "random":
+				r.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+			case "reversed":
+				slices.Reverse(order)
+			}
+			var l blocks[int64]
+			for i := range n {
+				l.add(int64(i) * 7)
+			}
+			l.permute(order)
+			for i, k := range order {
+				if got := *l.at(int32(i)); got != int64(k)*7 {
+					t.Fatalf("%d entries, %s: position %d holds %d, want %d", n, name, i, got, int64(k)*7)
+				}
+			}
+		}
+	}
+}

@@ -403,9 +403,9 @@ func (p *Program) noUsers(s *Stats) error {
 }
 
 func (s *Stats) count(m *merger) {
-	s.Users = len(m.sorted)
-	for i := range m.sorted {
-		if m.strs.str(m.sorted[i].status) == usersfile.StatusDeleted {
+	s.Users = m.users.len()
+	for i := range s.Users {
+		if m.strs.str(m.users.at(int32(i)).status) == usersfile.StatusDeleted {
 			s.Deleted++
 		} else {
 			s.Active++

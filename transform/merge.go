@@ -35,7 +35,8 @@ type merger struct {
 
 	// Set by finish, which also puts users in their emails' order, so that writing them
 	// reads memory in order.
-	out []license // licenses by name
+	out       []license     // licenses by name
+	seatsDone chan struct{} // closed once holders has filled the licenses' seats
 }
 
 // firstPrice is a license's price per user as rows give it, and the first row that did.
@@ -236,11 +237,13 @@ func licenseRank(s string) int {
 
 // finish puts the users and licenses in the order usersfile.File.Sort gives: users by
 // email (normalised, so lowercase and unique), licenses by name, each license's users by
-// email, roles by name (role sets are sorted). The seats follow their users, so each
-// license's users come out in order with no sort of their own.
+// email, roles by name (role sets are sorted). It returns once the users are in order:
+// each license's holders are gathered meanwhile, on a goroutine of their own, while the
+// users are being written; License waits for them. The seats follow their users, so each
+// license's holders come out in order with no sort of their own.
 func (m *merger) finish() {
 	m.index = emailIndex{}
-	order := m.byEmail(runtime.GOMAXPROCS(0))
+	m.users.permute(m.byEmail(runtime.GOMAXPROCS(0)))
 
 	counts := make([]int, len(m.licenses.strs))
 	for k := range m.seats.len() {
@@ -248,24 +251,7 @@ func (m *merger) finish() {
 	}
 	seats := make([][]seatOut, len(m.licenses.strs))
 	for id, n := range counts {
-		seats[id] = make([]seatOut, 0, n)
-	}
-	active, deleted := m.strs.id(usersfile.LicenseStatusActive), m.strs.id(usersfile.LicenseStatusDeleted)
-	userDeleted := m.strs.id(usersfile.StatusDeleted)
-	for _, i := range order {
-		u := m.users.at(i)
-		for k := u.seats; k >= 0; k = m.seats.at(k).next {
-			s := m.seats.at(k)
-			status := s.status
-			if status == 0 {
-				// A seat without its own status follows its holder's.
-				status = active
-				if u.status == userDeleted {
-					status = deleted
-				}
-			}
-			seats[s.license] = append(seats[s.license], seatOut{email: u.email, status: status, lastUsedDate: s.lastUsedDate})
-		}
+		seats[id] = make([]seatOut, n)
 	}
 	for id, name := range m.licenses.strs[1:] { // 0 is "", which no license is named
 		l := license{name: name, seats: seats[id+1]}
@@ -278,12 +264,40 @@ func (m *merger) finish() {
 		m.out = append(m.out, l)
 	}
 	slices.SortFunc(m.out, func(a, b license) int { return strings.Compare(a.name, b.name) })
-	m.users.permute(order) // the seats are resolved: users' positions are free to change
+
+	active, deleted := m.strs.id(usersfile.LicenseStatusActive), m.strs.id(usersfile.LicenseStatusDeleted)
+	userDeleted := m.strs.id(usersfile.StatusDeleted)
+	m.seatsDone = make(chan struct{})
+	go m.holders(seats, active, deleted, userDeleted)
 
 	// What only merging needed goes, along with the records it may still point into.
 	m.p, m.scratch = nil, nil
-	m.seats = blocks[seat]{}  // the licenses hold their seats now
 	m.strs.ids, m.licenses.ids, m.roles.ids, m.roles.key = nil, nil, nil, nil
+}
+
+// holders fills each license's seats, sized for them, with their holders' emails and the
+// statuses the seats have, walking the users in order, and then lets go of the merge's
+// seats. It only reads the users, as writing them does.
+func (m *merger) holders(seats [][]seatOut, active, deleted, userDeleted sym) {
+	defer close(m.seatsDone)
+	next := make([]int, len(seats))
+	for n := range m.users.len() {
+		u := m.users.at(int32(n))
+		for k := u.seats; k >= 0; k = m.seats.at(k).next {
+			s := m.seats.at(k)
+			status := s.status
+			if status == 0 {
+				// A seat without its own status follows its holder's.
+				status = active
+				if u.status == userDeleted {
+					status = deleted
+				}
+			}
+			seats[s.license][next[s.license]] = seatOut{email: u.email, status: status, lastUsedDate: s.lastUsedDate}
+			next[s.license]++
+		}
+	}
+	m.seats = blocks[seat]{} // the licenses hold their seats now
 }
 
 // byEmail returns the users' indexes in their emails' order. It sorts keys that hold
@@ -356,12 +370,14 @@ func (m *merger) User(i int, u *usersfile.User) {
 }
 
 func (m *merger) License(i int, l *usersfile.License) int {
+	<-m.seatsDone
 	o := &m.out[i]
 	*l = usersfile.License{Name: o.name, PricePerUser: o.pricePerUser, UnassignedAmount: o.unassignedAmount}
 	return len(o.seats)
 }
 
 func (m *merger) LicenseUser(i, j int, u *usersfile.LicenseUser) {
+	<-m.seatsDone
 	s := &m.out[i].seats[j]
 	*u = usersfile.LicenseUser{Email: m.text.str(s.email), LicenseStatus: m.strs.str(s.status), LastUsedDate: m.strs.str(s.lastUsedDate)}
 }
@@ -410,7 +426,7 @@ func (l *blocks[T]) permute(order []int32) {
 		}
 	}
 }
-func (l *blocks[T]) len() int      { return l.n }
+func (l *blocks[T]) len() int { return l.n }
 
 // sym is an interned string: 0 is "".
 type sym uint32

@@ -262,21 +262,20 @@ func joinLists(a, b any) []any {
 	return out
 }
 
-// pickDate gives the latest (sign 1) or earliest (sign -1) of dates as date() gives
-// them (YYYY-MM-DD text), passing over null and empty ones.
+// pickDate is latest (sign 1) and earliest (-1): the dates are its arguments, and the
+// elements of arguments that are lists, such as map(columns, date(row[#])) gives.
 func pickDate(fn string, args []any, sign int) (any, error) {
 	var best string
-	for i, a := range args {
+	consider := func(a any, where string) error {
 		switch a := a.(type) {
 		case nil:
-			continue
 		case string:
 			if a == "" {
-				continue
+				return nil
 			}
 			if _, err := time.Parse(time.DateOnly, a); err != nil {
-				return nil, &diag.Hint{
-					Err:  fmt.Errorf("%s(): argument %d, %q, is not a YYYY-MM-DD date", fn, i+1, a),
+				return &diag.Hint{
+					Err:  fmt.Errorf("%s(): %s, %q, is not a YYYY-MM-DD date", fn, where, a),
 					Text: fmt.Sprintf("give %s() dates from date(...): %s(date(row.a), date(row.b))", fn, fn),
 				}
 			}
@@ -284,7 +283,32 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 				best = a
 			}
 		default:
-			return nil, &kindError{fn: fn, arg: i, got: kindOf(a), want: "a date from date(...)"}
+			return fmt.Errorf("%s(): %s is %s, want a date from date(...)", fn, where, kindOf(a))
+		}
+		return nil
+	}
+	for i, a := range args {
+		var err error
+		switch a := a.(type) {
+		case []any:
+			for j, e := range a {
+				if err = consider(e, fmt.Sprintf("argument %d, element %d", i+1, j+1)); err != nil {
+					break
+				}
+			}
+		case []string:
+			for j, e := range a {
+				if err = consider(e, fmt.Sprintf("argument %d, element %d", i+1, j+1)); err != nil {
+					break
+				}
+			}
+		case nil, string:
+			err = consider(a, fmt.Sprintf("argument %d", i+1))
+		default:
+			err = &kindError{fn: fn, arg: i, got: kindOf(a), want: "a date from date(...)"}
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if best == "" {

@@ -156,6 +156,39 @@ user:
 	}
 }
 
+// TestLatestOfLists reads the dates of lists as latest's and earliest's own arguments,
+// as a mapping gives them the dates of columns it finds by name.
+func TestLatestOfLists(t *testing.T) {
+	in := newRows("Email,Seen in A,Seen in B,Seen in C",
+		"a@example.com,5 Mar 2024,Never accessed,1 Mar 2024",
+		"b@example.com,Never logged in,,Never accessed",
+		"c@example.com,2 Jan 2025,bad,1 Jan 2025")
+	p := compile(t, `version: 1
+let:
+  seen: map(filter(keys(row), hasPrefix(#, "Seen in")), date(row[#], "2 Jan 2006"))
+user:
+  email: email(row.Email)
+  lastUsedDate: latest(seen)
+  firstName: earliest(seen, date("1 Feb 2024", "2 Jan 2006")) ?? ""
+`, in)
+	res, err := p.Run(in, Options{OnError: Skip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range res.File().Users {
+		got = append(got, u.Email+" "+u.LastUsedDate+" "+u.FirstName)
+	}
+	want := []string{"a@example.com 2024-03-05 2024-02-01", "b@example.com  2024-02-01"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	wantErr := `in.csv:4: let.seen: date "bad" does not match layout "2 Jan 2006"`
+	if len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0].Error(), wantErr) {
+		t.Errorf("errors %v, want one starting %s", res.Errors, wantErr)
+	}
+}
+
 // TestTextHelpersOnCSV keeps the text helpers' results typed on text columns, so that
 // their results still combine with +.
 func TestTextHelpersOnCSV(t *testing.T) {

@@ -10,7 +10,9 @@ import (
 )
 
 // ParseDate returns the calendar date of s as "YYYY-MM-DD" in loc (nil = UTC).
-// ok=false without error for text that means "no date": empty/blank, "-", "--", "never", "n/a" (case-insensitive).
+// ok=false without error for text that means "no date": empty/blank, "-", "--", "n/a", "never",
+// and "never" followed by words, as vendors write it ("Never accessed", "Never logged in"),
+// all case-insensitive.
 // layouts are Go time layouts or the names "excel" (1900 date system serial), "excel1904", "unix" (seconds), "unixms" (milliseconds), "iso" (any ISO 8601/RFC 3339 form).
 // With no layouts it recognises the unambiguous forms listed below.
 //
@@ -166,7 +168,21 @@ func isNoDate(t string) bool {
 	case 5:
 		return strings.EqualFold(t, "never")
 	}
-	return false
+	return neverWords(t)
+}
+
+// neverWords reports whether t is "never" and words after it: letters and spaces only,
+// as in "Never accessed" or "never logged in".
+func neverWords(t string) bool {
+	if len(t) < 7 || !strings.EqualFold(t[:6], "never ") {
+		return false
+	}
+	for i := 6; i < len(t); i++ {
+		if c := t[i] | 0x20; (c < 'a' || c > 'z') && t[i] != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // autoDate reads t by its shape, so that each value costs one parse, not one per form.

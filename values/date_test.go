@@ -145,6 +145,9 @@ func TestParseDate(t *testing.T) {
 		{in: "N/A"},
 		{in: "-", layouts: []string{"excel"}},
 		{in: "never", layouts: []string{"01/02/2006"}},
+		{in: "Never accessed", layouts: []string{"2 Jan 2006", "iso"}}, // Atlassian's
+		{in: "Never Accessed"},
+		{in: " never logged in "},
 
 		// Layouts.
 		{in: "45658", layouts: []string{"excel"}, want: "2025-01-01"},
@@ -212,6 +215,8 @@ func TestParseDateErrors(t *testing.T) {
 		{in: "03/04/2025, 10:20:30.5 am", want: `ambiguous date "03/04/2025, 10:20:30.5 am": give a layout such as "01/02/2006, 3:04:05 pm" (month first) or "02/01/2006, 3:04:05 pm" (day first)`},
 		{in: "03/04/2025 at 10:20 +01:00", want: `ambiguous date "03/04/2025 at 10:20 +01:00": give a layout such as "01/02/2006 at 15:04 -07:00" (month first) or "02/01/2006 at 15:04 -07:00" (day first)`},
 
+		{in: "never 2024", want: `unrecognised date "never 2024": give a layout such as "2006-01-02" or "01/02/2006"`},
+		{in: "Nevermind", want: `unrecognised date "Nevermind": give a layout such as "2006-01-02" or "01/02/2006"`},
 		{in: "03/04/1899", want: `invalid date "03/04/1899": year 1899 out of range 1900-9999`},
 		{in: "03/04/2025 10:20 CET", want: `invalid date "03/04/2025 10:20 CET": unknown time zone "CET"`},
 		{in: "31/02/2025", want: `invalid date "31/02/2025": day out of range`},

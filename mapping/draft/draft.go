@@ -661,7 +661,7 @@ func plusKinds(values []string) (unspaced, joins, inside bool) {
 type dateColumn struct {
 	c       *draftColumn
 	layouts []string // nil: date() reads the values without a layout
-	never   []string // words that mean no date, besides those date() knows ("Never accessed")
+	never   []string // words that mean no date, besides those date() knows ("No activity")
 	why     string   // how the layout was found, for the comment
 	confirm string   // what to check, when the layout is a guess
 }
@@ -707,7 +707,7 @@ func detectDate(c *draftColumn) (dateColumn, bool) {
 		_, ok, err := values.ParseDate(v, nil, nil)
 		switch {
 		case err == nil && !ok:
-			continue // empty, "-", "never"
+			continue // empty, "-", "never", "Never accessed"
 		case err != nil && !errors.Is(err, values.ErrAmbiguous):
 			if strings.ContainsFunc(v, unicode.IsDigit) {
 				return dc, false

@@ -201,7 +201,9 @@ func TestDraftDateLayouts(t *testing.T) {
 		{"iso", []string{"2024-03-05T10:11:00.000Z", "2024-02-28"},
 			`  lastUsedDate: date(row["Last Login"])`},
 		{"text months and never", []string{"5 Mar 2024", "Never accessed", "12 Apr 2021"},
-			`  lastUsedDate: 'lower(trim(row["Last Login"])) in ["never accessed"] ? nil : date(row["Last Login"])'`},
+			`  lastUsedDate: date(row["Last Login"])`},
+		{"text months and a word date() does not know", []string{"5 Mar 2024", "No activity", "12 Apr 2021"},
+			`  lastUsedDate: 'lower(trim(row["Last Login"])) in ["no activity"] ? nil : date(row["Last Login"])'`},
 		{"unix seconds", []string{"1709633460", "1709000000"},
 			`  lastUsedDate: date(row["Last Login"])`},
 	} {

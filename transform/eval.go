@@ -397,7 +397,7 @@ func isoDate(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	if !usersfile.ValidDate(s) {
 		return "", &diag.Hint{
 			Err:  fmt.Errorf("%q is not a YYYY-MM-DD date", s),
 			Text: "convert the vendor's dates with date(...)",

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"time"
 
 	"github.com/expr-lang/expr/ast"
 
 	"github.com/torii-transform/torii-transform/diag"
+	"github.com/torii-transform/torii-transform/usersfile"
 )
 
 // textSpec describes a text helper, which replaces expr's builtin of the same name: expr's
@@ -273,7 +273,7 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 			if a == "" {
 				return nil
 			}
-			if _, err := time.Parse(time.DateOnly, a); err != nil {
+			if !usersfile.ValidDate(a) {
 				return &diag.Hint{
 					Err:  fmt.Errorf("%s(): %s, %q, is not a YYYY-MM-DD date", fn, where, a),
 					Text: fmt.Sprintf("give %s() dates from date(...): %s(date(row.a), date(row.b))", fn, fn),

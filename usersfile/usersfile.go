@@ -63,6 +63,10 @@ var (
 	licenseStatuses = []string{LicenseStatusActive, LicenseStatusInactive, LicenseStatusDeleted}
 )
 
+// ValidDate reports whether s is a calendar date written YYYY-MM-DD, as lastUsedDate is:
+// what time.Parse(time.DateOnly, s) accepts, without its allocations.
+func ValidDate(s string) bool { return isDateOnly(s) }
+
 // ValidStatus reports whether s may be written as a user's status. The empty string is not:
 // a user without a status leaves the field out.
 func ValidStatus(s string) bool { return slices.Contains(statuses, s) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -382,4 +383,18 @@ func BenchmarkValidate(b *testing.B) {
 			b.Fatal(vs, err)
 		}
 	}
+}
+
+// FuzzValidDate holds ValidDate to time.Parse(time.DateOnly, s), whose work it does.
+func FuzzValidDate(f *testing.F) {
+	for _, s := range []string{"2025-03-04", "2024-02-29", "2025-02-29", "2025-13-01", "2025-00-10", "0000-01-01",
+		"9999-12-31", "2025-3-04", "2025-03-4", "2025/03/04", "+025-03-04", "2025-03-04T00:00:00Z", "", "2025-04-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := time.Parse(time.DateOnly, s)
+		if got := ValidDate(s); got != (err == nil) {
+			t.Errorf("ValidDate(%q) = %v; time.Parse: %v", s, got, err)
+		}
+	})
 }

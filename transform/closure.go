@@ -303,8 +303,38 @@ func (cl closures) slice(n *ast.SliceNode, depth int) closure {
 				return nil, false
 			}
 		}
+		i, iok := a.(int)
+		j, jok := b.(int)
+		if !iok || !jok {
+			return runtime.Slice(l, a, b), true
+		}
+		// runtime.Slice's bounds, without its reflection.
+		switch l := l.(type) {
+		case []string:
+			i, j = sliceBounds(i, j, len(l))
+			return l[i:j], true
+		case []any:
+			i, j = sliceBounds(i, j, len(l))
+			return l[i:j], true
+		case string:
+			i, j = sliceBounds(i, j, len(l))
+			return l[i:j], true
+		}
 		return runtime.Slice(l, a, b), true
 	}
+}
+
+// sliceBounds clamps the bounds of x[i:j] on a list or text of length n as expr does:
+// negative bounds count from the end, and the slice is empty rather than out of range.
+func sliceBounds(i, j, n int) (int, int) {
+	if i < 0 {
+		i = max(n+i, 0)
+	}
+	if j < 0 {
+		j = max(n+j, 0)
+	}
+	j = min(j, n)
+	return min(i, j), j
 }
 
 func (cl closures) array(n *ast.ArrayNode, depth int) closure {
@@ -462,6 +492,21 @@ func (cl closures) call(n *ast.CallNode, depth int) closure {
 	if !ok {
 		return nil
 	}
+	if h := helperNamed(id.Value); h != nil && h.prepare != nil && len(n.Arguments) > 0 && allText(n.Arguments[1:]) {
+		x := cl.compile(n.Arguments[0], depth)
+		if x == nil {
+			return nil
+		}
+		fn := h.prepare(cl.c.bind, constTexts(n.Arguments[1:]))
+		return func(f *frame) (any, bool) {
+			v, ok := x(f)
+			if !ok {
+				return nil, false
+			}
+			v, err := fn(v)
+			return v, err == nil
+		}
+	}
 	fn := cl.c.fns[id.Value]
 	args, ok := cl.all(n.Arguments, depth)
 	if fn == nil || !ok {
@@ -472,6 +517,16 @@ func (cl closures) call(n *ast.CallNode, depth int) closure {
 		return v, err == nil
 	}
 	return func(f *frame) (any, bool) { return f.callWith(args, call) }
+}
+
+// allText reports whether every node is constant text.
+func allText(nodes []ast.Node) bool {
+	for _, n := range nodes {
+		if _, ok := n.(*ast.StringNode); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // builtin compiles map and filter, and expr's builtins that are plain functions.

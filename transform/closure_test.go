@@ -181,6 +181,8 @@ var closureExprs = []string{
 	`split(row.a, " ")[-1]`,
 	`split(row.a, " ")[int(len(row.b) % 3)]`,
 	`row.a[1:3]`,
+	`split(row.b, ";")[-2:] + split(row.a, "")[:-1]`,
+	`row.c[-3:len(row.a) - 9]`,
 	`lower(trim(row.a)) in ["never accessed", "", "x"]`,
 	`row.a in [row.b, "y"]`,
 	`row.a == row.b || row.c != "z" && !(row.a contains "@")`,

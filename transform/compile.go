@@ -475,12 +475,25 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 		consts = append(consts, s.Value)
 	}
 	ce.call, ce.consts = c.fns[name], consts
+	if h := helperNamed(name); h.prepare != nil {
+		prepared := h.prepare(c.bind, constTexts(args[1:]))
+		ce.call = func(args ...any) (any, error) { return prepared(args[0]) }
+	}
 	if h := helperNamed(name); h.text != nil {
 		ce.textCall = h.text(c.bind)
 		for _, v := range consts {
 			ce.textConsts = append(ce.textConsts, v.(string))
 		}
 	}
+}
+
+// constTexts returns the text of nodes, which must all be *ast.StringNode.
+func constTexts(nodes []ast.Node) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.(*ast.StringNode).Value
+	}
+	return out
 }
 
 // isColumn reports whether n is row.x or row["x"] of a tabular input: an expression

@@ -46,6 +46,11 @@ type helper struct {
 	// text and constant text: what the evaluator calls for a user field or a seat's
 	// status or date, allocating nothing. It must give what bind's function gives.
 	text func(b *binding) func(s string, consts []string) (string, error)
+	// prepare, for a fast helper, gives its function of the first argument alone when the
+	// others are constant text, known when the mapping compiles, so that what they say
+	// (a date's layouts, a list's separators) is taken in once. It must give what bind's
+	// function gives.
+	prepare func(b *binding, consts []string) func(v any) (any, error)
 }
 
 // binding is what a helper's function may use of the mapping being compiled.
@@ -112,6 +117,9 @@ var helpers = []helper{
 				d, _, err := values.ParseDate(s, layouts, b.loc) // "" when there is no date
 				return d, err
 			}
+		},
+		prepare: func(b *binding, layouts []string) func(any) (any, error) {
+			return func(v any) (any, error) { return values.Date(v, layouts, b.loc) }
 		},
 		check: func(c *compiler, call *callSite) {
 			for i := 1; i < len(call.args); i++ {
@@ -263,6 +271,9 @@ var helpers = []helper{
 				}
 				return List(args[0], seps...)
 			}
+		},
+		prepare: func(_ *binding, seps []string) func(any) (any, error) {
+			return func(v any) (any, error) { return List(v, seps...) }
 		}},
 }
 

@@ -179,7 +179,7 @@ func Open(r io.Reader, name string, opt Options) (*Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		in.Reader, in.Header, in.Encoding, in.Path = j, j.Header(), enc, j.Path()
+		in.Reader, in.Header, in.Encoding, in.Path, in.close = j, j.Header(), enc, j.Path(), j.Close
 	default:
 		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -55,7 +56,14 @@ type JSON struct {
 	line    int           // NDJSON: the line just read
 	header  *record.Header
 	pending []*record.Record
-	err     error // sticky, io.EOF included
+	err     error // take's, sticky, io.EOF included
+
+	// Decoding ahead (see Read): the chunks in order, the one being handed out, and
+	// what stops it. final is Read's last error, once the records have ended.
+	order <-chan *aheadChunk
+	cur   *aheadChunk
+	stop  chan struct{}
+	final error
 }
 
 var _ record.Reader = (*JSON)(nil)
@@ -124,6 +132,9 @@ func (j *JSON) Path() string { return j.path }
 // follows the array, if anything, is not read. Every other error is a
 // *diag.Error; after one, Read returns it again, except in NDJSON, where the next
 // line can still be read.
+//
+// Once the sampled records are returned, records are decoded ahead on every core, and
+// handed out in order: decoding JSON is most of the work of reading it.
 func (j *JSON) Read() (*record.Record, error) {
 	if len(j.pending) > 0 {
 		rec := j.pending[0]
@@ -131,88 +142,227 @@ func (j *JSON) Read() (*record.Record, error) {
 		j.pending = j.pending[1:]
 		return rec, nil
 	}
-	rec, _, err := j.next()
-	if err != nil {
-		return nil, err
+	if j.final != nil {
+		return nil, j.final
 	}
-	rec.Header = j.header
-	return rec, nil
+	if j.order == nil {
+		if j.err != nil { // the input ended within the sample
+			j.final = j.err
+			return nil, j.err
+		}
+		j.decodeAhead()
+	}
+	for {
+		c := j.cur
+		if c == nil {
+			var ok bool
+			if c, ok = <-j.order; !ok {
+				j.final = errors.New("read after Close")
+				return nil, j.final
+			}
+			<-c.done
+			j.cur = c
+		}
+		if i := c.next; i < len(c.raws) {
+			c.next++
+			rec, err := c.recs[i], c.errs[i]
+			c.recs[i], c.raws[i] = nil, rawRecord{}
+			if err != nil {
+				return nil, err
+			}
+			rec.Header = j.header
+			return rec, nil
+		}
+		if c.end != nil {
+			j.final = c.end
+			return nil, c.end
+		}
+		j.cur = nil
+	}
 }
 
-// next decodes the next record, and returns its top-level keys in order only while the
-// header is being built.
+// Close stops decoding ahead. It does not close the input.
+func (j *JSON) Close() error {
+	if j.stop != nil {
+		close(j.stop)
+		j.stop = nil
+	}
+	return nil
+}
+
+// rawRecord is one record's text as taken from the input, and where it starts.
+type rawRecord struct {
+	raw   []byte
+	start diag.Pos
+}
+
+// aheadChunk is a run of records taken from the input in order, which one of the
+// decoders decodes.
+type aheadChunk struct {
+	raws []rawRecord
+	recs []*record.Record
+	errs []error
+	end  error // what take gave after raws, if anything: io.EOF, or an error that stops the input
+	done chan struct{}
+	next int // Read's place in it
+}
+
+// aheadChunkSize is how many records travel together to a decoder.
+const aheadChunkSize = 256
+
+// decodeAhead starts taking records from the input on one goroutine and decoding them
+// on as many as there are cores; Read hands them out in the input's order.
+func (j *JSON) decodeAhead() {
+	workers := runtime.GOMAXPROCS(0)
+	order, work, stop := make(chan *aheadChunk, 2*workers), make(chan *aheadChunk, 2*workers), make(chan struct{})
+	j.order, j.stop = order, stop
+	go func() {
+		defer close(order)
+		defer close(work)
+		for {
+			c := &aheadChunk{done: make(chan struct{}), raws: make([]rawRecord, 0, aheadChunkSize)}
+			for len(c.raws) < aheadChunkSize {
+				rr, err := j.take()
+				if err != nil {
+					c.end = err
+					break
+				}
+				c.raws = append(c.raws, rr)
+			}
+			// In order first, so that a chunk is in order before a decoder can finish it.
+			select {
+			case order <- c:
+			case <-stop:
+				return
+			}
+			select {
+			case work <- c:
+			case <-stop:
+				return
+			}
+			if c.end != nil {
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for c := range work {
+				c.recs, c.errs = make([]*record.Record, len(c.raws)), make([]error, len(c.raws))
+				for i, rr := range c.raws {
+					c.recs[i], _, c.errs[i] = decodeRecord(j.file, j.lines, rr, false)
+				}
+				close(c.done)
+			}
+		}()
+	}
+}
+
+// next takes and decodes the next record, and returns its top-level keys in order: what
+// reading the sample does.
 func (j *JSON) next() (*record.Record, []string, error) {
-	if j.err != nil {
-		return nil, nil, j.err
-	}
-	var (
-		raw   []byte
-		start diag.Pos
-	)
-	if j.lines {
-		var err error
-		if raw, start, err = j.nextLine(); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		if !j.dec.More() {
-			before := j.dec.InputOffset()
-			if _, err := j.dec.Token(); err != nil { // the closing ]
-				j.err = j.syntaxError(err, before, true)
-				return nil, nil, j.err
-			}
-			if j.err = j.rest(); j.err == nil {
-				j.err = io.EOF
-			}
-			return nil, nil, j.err
-		}
-		var msg json.RawMessage
-		before := j.dec.InputOffset()
-		if err := j.dec.Decode(&msg); err != nil {
-			j.err = j.syntaxError(err, before, true)
-			return nil, nil, j.err
-		}
-		raw = msg
-		off := j.dec.InputOffset() - int64(len(raw))
-		start = j.lt.pos(j.file, off)
-		j.lt.forget(off)
-	}
-	if i := invalidUTF8(raw); i >= 0 {
-		pos := start
-		if j.lines {
-			pos.Column += i
-		} else {
-			pos = j.lt.pos(j.file, j.dec.InputOffset()-int64(len(raw))+int64(i))
-		}
-		err := errorAt(pos, hintEncoding, errors.New("invalid UTF-8"))
-		if !j.lines {
-			j.err = err
-		}
+	rr, err := j.take()
+	if err != nil {
 		return nil, nil, err
 	}
-	if raw[0] != '{' {
-		return nil, nil, errorAt(start, "", fmt.Errorf("record is %s, not an object", kindOfJSON(raw[0])))
+	return decodeRecord(j.file, j.lines, rr, true)
+}
+
+// take returns the next record's text from the input: the next non-blank line of NDJSON,
+// or the next element of the records' array, checked to be UTF-8 there (where the
+// position of a bad byte is known). Its errors are sticky, io.EOF included.
+func (j *JSON) take() (rawRecord, error) {
+	if j.err != nil {
+		return rawRecord{}, j.err
 	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
+	if j.lines {
+		raw, start, err := j.nextLine()
+		return rawRecord{raw: raw, start: start}, err
+	}
+	if !j.dec.More() {
+		before := j.dec.InputOffset()
+		if _, err := j.dec.Token(); err != nil { // the closing ]
+			j.err = j.syntaxError(err, before, true)
+			return rawRecord{}, j.err
+		}
+		if j.err = j.rest(); j.err == nil {
+			j.err = io.EOF
+		}
+		return rawRecord{}, j.err
+	}
+	var msg json.RawMessage
+	before := j.dec.InputOffset()
+	if err := j.dec.Decode(&msg); err != nil {
+		j.err = j.syntaxError(err, before, true)
+		return rawRecord{}, j.err
+	}
+	off := j.dec.InputOffset() - int64(len(msg))
+	start := j.lt.pos(j.file, off)
+	if i := invalidUTF8(msg); i >= 0 {
+		j.err = errorAt(j.lt.pos(j.file, off+int64(i)), hintEncoding, errors.New("invalid UTF-8"))
+		return rawRecord{}, j.err
+	}
+	j.lt.forget(off)
+	return rawRecord{raw: msg, start: start}, nil
+}
+
+// decodeRecord decodes a record's text, and returns its top-level keys in order when
+// keys is set. An NDJSON line is checked here, where its position is known: UTF-8, one
+// JSON value. Its errors concern the record alone.
+func decodeRecord(file string, lines bool, rr rawRecord, keys bool) (*record.Record, []string, error) {
+	raw, start := rr.raw, rr.start
 	var obj map[string]any
-	if err := d.Decode(&obj); err != nil {
-		return nil, nil, errorAt(start, "", err)
+	if lines {
+		if i := invalidUTF8(raw); i >= 0 {
+			pos := start
+			pos.Column += i
+			return nil, nil, errorAt(pos, hintEncoding, errors.New("invalid UTF-8"))
+		}
+		lead := start.Column - 1
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		var v any
+		err := d.Decode(&v)
+		if err == nil && d.More() {
+			off := d.InputOffset()
+			for off < int64(len(raw)) && (raw[off] == ' ' || raw[off] == '\t') {
+				off++
+			}
+			return nil, nil, errorAt(diag.Pos{File: file, Line: start.Line, Column: lead + int(off) + 1},
+				"NDJSON holds one record per line", errors.New("more than one JSON value on the line"))
+		}
+		if err != nil {
+			return nil, nil, errorAt(lineSyntaxPos(file, start.Line, lead, raw, err), "", syntaxMessage(err))
+		}
+		var ok bool
+		if obj, ok = v.(map[string]any); !ok {
+			return nil, nil, errorAt(start, "", fmt.Errorf("record is %s, not an object", kindOfJSON(raw[0])))
+		}
+	} else {
+		if raw[0] != '{' {
+			return nil, nil, errorAt(start, "", fmt.Errorf("record is %s, not an object", kindOfJSON(raw[0])))
+		}
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		if err := d.Decode(&obj); err != nil {
+			return nil, nil, errorAt(start, "", err)
+		}
 	}
 	Numbers(obj)
 	rec := &record.Record{Object: obj, Line: start.Line, Locs: []record.Loc{{Line: int32(start.Line), Column: int32(start.Column)}}}
-	if j.header != nil {
+	if !keys {
 		return rec, nil, nil
 	}
 	return rec, topKeys(raw), nil
 }
 
-// nextLine returns the next non-blank line of NDJSON, checked to hold one JSON value.
+// nextLine returns the next non-blank line of NDJSON, without the blanks around it.
 func (j *JSON) nextLine() ([]byte, diag.Pos, error) {
 	for {
 		line, err := j.br.ReadBytes('\n')
 		if len(line) == 0 && err != nil {
 			if err == io.EOF {
+				j.err = io.EOF
 				return nil, diag.Pos{}, io.EOF
 			}
 			j.err = &diag.Error{Pos: diag.Pos{File: j.file, Line: j.line}, Err: err}
@@ -225,25 +375,7 @@ func (j *JSON) nextLine() ([]byte, diag.Pos, error) {
 		if len(trimmed) == 0 {
 			continue
 		}
-		pos := diag.Pos{File: j.file, Line: j.line, Column: lead + 1}
-		if invalidUTF8(trimmed) < 0 {
-			// Check the syntax here, where the error can be positioned in the line.
-			d := json.NewDecoder(bytes.NewReader(trimmed))
-			var v json.RawMessage
-			err := d.Decode(&v)
-			if err == nil && d.More() {
-				off := d.InputOffset()
-				for off < int64(len(trimmed)) && (trimmed[off] == ' ' || trimmed[off] == '\t') {
-					off++
-				}
-				return nil, pos, errorAt(diag.Pos{File: j.file, Line: j.line, Column: lead + int(off) + 1},
-					"NDJSON holds one record per line", errors.New("more than one JSON value on the line"))
-			}
-			if err != nil {
-				return nil, pos, errorAt(lineSyntaxPos(j.file, j.line, lead, trimmed, err), "", syntaxMessage(err))
-			}
-		}
-		return trimmed, pos, nil
+		return trimmed, diag.Pos{File: j.file, Line: j.line, Column: lead + 1}, nil
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -369,5 +370,86 @@ func TestDoc(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, j.Doc()); diff != "" {
 		t.Errorf("doc (-want +got):\n%s", diff)
+	}
+}
+
+// TestJSONDecodedAheadInOrder reads thousands of records, past the sample, with bad
+// records among them, and checks that what Read hands out (records decoded ahead on
+// every core) is what taking and decoding them one at a time gives: the same records
+// and errors, in the same order, and the same end.
+func TestJSONDecodedAheadInOrder(t *testing.T) {
+	var ndjson, array strings.Builder
+	array.WriteString(`{"total": 3, "value": [`)
+	for i := range 3000 {
+		line := fmt.Sprintf(`{"id": %d, "email": "u%d@example.com", "n": 1.5}`, i, i)
+		switch i % 997 {
+		case 500:
+			line = `{"id": ` // a syntax error
+		case 501:
+			line = `[1, 2]` // not an object
+		case 502:
+			line = "{\"id\": \"\xff\"}" // not UTF-8
+		case 503:
+			line = `{"a": 1} {"b": 2}` // two values
+		}
+		fmt.Fprintf(&ndjson, "  %s\n", line)
+		if i%997 < 500 || i%997 > 503 {
+			if i > 0 {
+				array.WriteString(",\n")
+			}
+			fmt.Fprintf(&array, `{"id": %d, "email": "u%d@example.com"}`, i, i)
+		}
+	}
+	array.WriteString("], \"next\": null}")
+	for _, tc := range []struct {
+		name, text string
+		opt        Options
+	}{
+		{"ndjson", ndjson.String(), Options{Format: FormatNDJSON, Sample: 5}},
+		{"array in an object", array.String(), Options{Sample: 5}},
+		{"array cut short", array.String()[:array.Len()/2], Options{Sample: 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ahead, err := NewJSON(strings.NewReader(tc.text), "f.json", tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ahead.Close()
+			one, err := NewJSON(strings.NewReader(tc.text), "f.json", tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var records, errs int
+			for i := 0; ; i++ {
+				got, gotErr := ahead.Read()
+				var want *record.Record
+				var wantErr error
+				if len(one.pending) > 0 {
+					want, wantErr = one.Read()
+				} else if want, _, wantErr = one.next(); wantErr == nil {
+					want.Header = one.header
+				}
+				if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+					t.Fatalf("read %d: error %v, want %v", i, gotErr, wantErr)
+				}
+				if wantErr == nil {
+					records++
+					if !reflect.DeepEqual(got.Object, want.Object) || got.Line != want.Line || !reflect.DeepEqual(got.Locs, want.Locs) {
+						t.Fatalf("read %d: %+v, want %+v", i, got, want)
+					}
+					continue
+				}
+				errs++
+				if wantErr == io.EOF || tc.opt.Format != FormatNDJSON {
+					break
+				}
+			}
+			if records < 1000 || (tc.opt.Format == FormatNDJSON && errs != 13) {
+				t.Errorf("%d records and %d errors: the test reads too little", records, errs)
+			}
+			if !reflect.DeepEqual(ahead.Doc(), one.Doc()) {
+				t.Errorf("Doc() = %v, want %v", ahead.Doc(), one.Doc())
+			}
+		})
 	}
 }

@@ -198,15 +198,7 @@ func (cl closures) member(n *ast.MemberNode, depth int) closure {
 		return nil
 	}
 	optional := n.Optional
-	return func(f *frame) (any, bool) {
-		b, ok := base(f)
-		if !ok {
-			return nil, false
-		}
-		p, ok := prop(f)
-		if !ok {
-			return nil, false
-		}
+	return both(base, prop, func(b, p any) (any, bool) {
 		switch b := b.(type) {
 		case map[string]any:
 			if key, ok := p.(string); ok {
@@ -226,7 +218,7 @@ func (cl closures) member(n *ast.MemberNode, depth int) closure {
 			}
 		}
 		return nil, false
-	}
+	})
 }
 
 // index is expr's index i into a list of length n: negative counts from the end.

@@ -49,19 +49,9 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 		return nil, err
 	}
 	defer src.Close()
-	var recs []*trecord.Record
-	for {
-		rec, err := src.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec)
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("%s: no records", sample)
+	recs, err := readSample(src, sample)
+	if err != nil {
+		return nil, err
 	}
 	v := &vendorExport{mapping: name, sample: sample, format: "csv", delimiter: src.Delimiter, encoding: src.Encoding}
 	emailCol := map[int]bool{}
@@ -128,4 +118,23 @@ func writeVendorCSV(name, dst string, n int) (*vendorExport, error) {
 		return nil, err
 	}
 	return v, f.Close()
+}
+
+// readSample reads every record of a sample, and wants one at least.
+func readSample(src trecord.Reader, sample string) ([]*trecord.Record, error) {
+	var recs []*trecord.Record
+	for {
+		rec, err := src.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: no records", sample)
+	}
+	return recs, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -41,19 +40,13 @@ func writeVendorNDJSON(name, dst string, n int) (*vendorExport, error) {
 		return nil, err
 	}
 	defer src.Close()
-	var recs []map[string]any
-	for {
-		rec, err := src.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		recs = append(recs, rec.Object)
+	all, err := readSample(src, sample)
+	if err != nil {
+		return nil, err
 	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("%s: no records", sample)
+	recs := make([]map[string]any, len(all))
+	for i, rec := range all {
+		recs[i] = rec.Object
 	}
 	v := &vendorExport{mapping: name, sample: sample, format: "ndjson"}
 	for _, rec := range recs {

@@ -379,7 +379,7 @@ func report(cs []*contender, primary string, builtin bool) {
 		}
 		return nil
 	}
-	fmt.Printf("\n%-13s %9s %12s %9s %9s %10s %9s %9s %9s %9s  %s\n", "contender", "rows", "rows/s", "wall", "CPU", "peak RSS", "vs floor", "vs mlr", "vs jq", "output", "users / seats")
+	fmt.Printf("\n%-13s %9s %12s %9s %13s %9s %10s %9s %9s %9s %9s  %s\n", "contender", "rows", "rows/s", "wall", "wall range", "CPU", "peak RSS", "vs floor", "vs mlr", "vs jq", "output", "users / seats")
 	for _, c := range cs {
 		ratio := func(tool string) string {
 			o := find(tool, c.format)
@@ -405,9 +405,12 @@ func report(cs []*contender, primary string, builtin bool) {
 		if c.output != "" {
 			out = size(c.out)
 		}
-		fmt.Printf("%-13s %9d %12.0f %9v %9v %10s %9s %9s %9s %9s  %s\n", c.name(), c.rows, c.rowsPerSec(), c.wall().Round(time.Millisecond), c.cpu().Round(time.Millisecond),
+		lo, hi := slices.Min(c.walls), slices.Max(c.walls)
+		spread := fmt.Sprintf("%.1f–%.1fs", lo.Seconds(), hi.Seconds())
+		fmt.Printf("%-13s %9d %12.0f %9v %13s %9v %10s %9s %9s %9s %9s  %s\n", c.name(), c.rows, c.rowsPerSec(), c.wall().Round(time.Millisecond), spread, c.cpu().Round(time.Millisecond),
 			size(c.rss<<10), ratio("floor"), ratio("miller"), ratio("jq"), out, check)
 	}
+	fmt.Println("wall: the median of the runs; wall range: the fastest and slowest run")
 	fmt.Println("vs floor: wall time over the floor's (lower is better); vs mlr, vs jq: rows/s over the tool's (higher is better)")
 
 	fmt.Println("\ntargets:")

@@ -414,14 +414,14 @@ func report(cs []*contender, primary string, builtin bool) {
 	fmt.Println("vs floor: wall time over the floor's (lower is better); vs mlr, vs jq: rows/s over the tool's (higher is better)")
 
 	fmt.Println("\ntargets:")
-	target := func(what string, got, limit float64, atLeast bool, missing string) {
+	target := func(what string, got, limit float64, atLeast bool, missing string, spread ...string) {
 		switch {
 		case missing != "":
 			fmt.Printf("  SKIP  %-52s (%s)\n", what, missing)
 		case atLeast && got >= limit, !atLeast && got <= limit:
-			fmt.Printf("  PASS  %-52s %.2f×\n", what, got)
+			fmt.Printf("  PASS  %-52s %.2f×%s\n", what, got, strings.Join(spread, ""))
 		default:
-			fmt.Printf("  FAIL  %-52s %.2f×\n", what, got)
+			fmt.Printf("  FAIL  %-52s %.2f×%s\n", what, got, strings.Join(spread, ""))
 		}
 	}
 	need := func(cs ...*contender) string {
@@ -443,7 +443,7 @@ func report(cs []*contender, primary string, builtin bool) {
 	if need(tc, mc) == "" {
 		got = tc.rowsPerSec() / mc.rowsPerSec()
 	}
-	target(fmt.Sprintf("%s: rows/s at least %.1f× Miller's", P, minVsMiller), got, minVsMiller, true, need(tc, mc))
+	target(fmt.Sprintf("%s: rows/s at least %.1f× Miller's", P, minVsMiller), got, minVsMiller, true, need(tc, mc), perRun(mc, tc, false))
 	floorLimit := maxVsFloor
 	if builtin {
 		floorLimit = maxVsFloorOf
@@ -451,18 +451,18 @@ func report(cs []*contender, primary string, builtin bool) {
 	if got = 0; need(tc, fc) == "" {
 		got = tc.wall().Seconds() / fc.wall().Seconds()
 	}
-	target(fmt.Sprintf("%s: wall time at most %.1f× the floor's", P, floorLimit), got, floorLimit, false, need(tc, fc))
+	target(fmt.Sprintf("%s: wall time at most %.1f× the floor's", P, floorLimit), got, floorLimit, false, need(tc, fc), perRun(tc, fc, false))
 	if got = 0; need(tc, fc) == "" {
 		got = tc.cpu().Seconds() / fc.cpu().Seconds()
 	}
-	target(fmt.Sprintf("%s: CPU time at most %.1f× the floor's", P, maxCPUFloor), got, maxCPUFloor, false, need(tc, fc))
+	target(fmt.Sprintf("%s: CPU time at most %.1f× the floor's", P, maxCPUFloor), got, maxCPUFloor, false, need(tc, fc), perRun(tc, fc, true))
 	if need(tc) == "" {
 		fmt.Printf("        %s: CPU over wall time %.2f (2 means both cores busy throughout)\n", P, tc.cpu().Seconds()/tc.wall().Seconds())
 	}
 	if got = 0; need(tn, jc) == "" {
 		got = tn.rowsPerSec() / jc.rowsPerSec()
 	}
-	target(fmt.Sprintf("NDJSON: rows/s at least %.1f× jq's", minVsJq), got, minVsJq, true, need(tn, jc))
+	target(fmt.Sprintf("NDJSON: rows/s at least %.1f× jq's", minVsJq), got, minVsJq, true, need(tn, jc), perRun(jc, tn, false))
 	for _, t := range []*contender{tc, tn, tx} {
 		if t != nil {
 			target(fmt.Sprintf("%s: peak RSS at most %.1f× the users file (%s)", strings.ToUpper(t.format), maxRSSOfFile, size(t.out)),
@@ -472,7 +472,27 @@ func report(cs []*contender, primary string, builtin bool) {
 	if got = 0; need(tx, fx) == "" {
 		got = tx.wall().Seconds() / fx.wall().Seconds()
 	}
-	target(fmt.Sprintf("XLSX: wall time at most %.1f× a bare Rows() loop", maxVsRows), got, maxVsRows, false, need(tx, fx))
+	target(fmt.Sprintf("XLSX: wall time at most %.1f× a bare Rows() loop", maxVsRows), got, maxVsRows, false, need(tx, fx), perRun(tx, fx, false))
+}
+
+// perRun gives the range, over the paired runs, of a's time over b's (wall time, or CPU
+// time with cpu): what the median ratio is the middle of. "" with fewer than two runs.
+func perRun(a, b *contender, cpu bool) string {
+	if a == nil || b == nil {
+		return ""
+	}
+	ta, tb := a.walls, b.walls
+	if cpu {
+		ta, tb = a.cpus, b.cpus
+	}
+	var ratios []float64
+	for i := range min(len(ta), len(tb)) {
+		ratios = append(ratios, ta[i].Seconds()/tb[i].Seconds())
+	}
+	if len(ratios) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (runs %.2f–%.2f×)", slices.Min(ratios), slices.Max(ratios))
 }
 
 // lookTool finds a tool's command, or says that it is missing and that it is skipped.

@@ -87,7 +87,8 @@ func (p *Program) NewEvaluator() *Evaluator {
 
 // eval runs the mapping on one record. A record that fails gives a *RowError.
 func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
-	*out = rowResult{line: rec.Line, skipped: -1}
+	// The row's lists keep their room from the batch's last use.
+	*out = rowResult{line: rec.Line, skipped: -1, grants: out.grants[:0], prices: out.prices[:0]}
 	ev.envOf = nil // filled when the VM first needs it
 	// A let that fails is reported only if no skip rule drops the row: rules exist
 	// precisely for the rows (bots, blank lines) whose values do not parse.

@@ -228,14 +228,18 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, ro
 	if workers == 1 && rowTime < 0 {
 		// One goroutine does it all: no channels, no reordering.
 		ev := p.NewEvaluator()
+		var b *batch
 		for {
-			b := readBatch(ctx, r, 0)
+			b = readBatch(ctx, r, 0, b)
 			ev.evalBatch(b)
 			if !merge(b) || b.last {
 				return b.err
 			}
 		}
 	}
+	// Merged batches go back to the reader, to be filled again: their rows keep the
+	// room their lists (grants, prices) took.
+	free := make(chan *batch, 2*workers+2)
 	done := make(chan struct{})
 	todo := make(chan *batch, workers)
 	evaluated := make(chan *batch, workers)
@@ -243,7 +247,12 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, ro
 	go func() {
 		defer close(todo)
 		for seq := 0; ; seq++ {
-			b := readBatch(ctx, r, seq)
+			var reuse *batch
+			select {
+			case reuse = <-free:
+			default:
+			}
+			b := readBatch(ctx, r, seq, reuse)
 			select {
 			case todo <- b:
 			case <-done:
@@ -318,14 +327,23 @@ func (p *Program) evaluate(ctx context.Context, r record.Reader, workers int, ro
 			if b.err != nil {
 				return b.err
 			}
+			select {
+			case free <- b:
+			default:
+			}
 		}
 	}
 }
 
-// readBatch reads up to batchSize records. A short batch is the last one. Once ctx is
-// cancelled, the batch ends there with ctx's cause as its error.
-func readBatch(ctx context.Context, r record.Reader, seq int) *batch {
-	b := &batch{seq: seq, recs: make([]*record.Record, 0, batchSize)}
+// readBatch reads up to batchSize records into reuse, a merged batch, or a new one. A
+// short batch is the last one. Once ctx is cancelled, the batch ends there with ctx's
+// cause as its error.
+func readBatch(ctx context.Context, r record.Reader, seq int, reuse *batch) *batch {
+	b := reuse
+	if b == nil {
+		b = &batch{recs: make([]*record.Record, 0, batchSize)}
+	}
+	b.seq, b.recs, b.err, b.last = seq, b.recs[:0], nil, false
 	if ctx.Err() != nil {
 		b.err, b.last = context.Cause(ctx), true
 		return b
@@ -347,7 +365,10 @@ func readBatch(ctx context.Context, r record.Reader, seq int) *batch {
 
 // evalBatch evaluates every record of b into b.rows.
 func (ev *Evaluator) evalBatch(b *batch) {
-	b.rows = make([]rowResult, len(b.recs))
+	if cap(b.rows) < len(b.recs) {
+		b.rows = make([]rowResult, len(b.recs))
+	}
+	b.rows = b.rows[:len(b.recs)]
 	for i, rec := range b.recs {
 		row := &b.rows[i]
 		ev.rec.Store(rec)
@@ -355,7 +376,7 @@ func (ev *Evaluator) evalBatch(b *batch) {
 		row.err = ev.eval(rec, row)
 	}
 	ev.started.Store(0)
-	b.recs = nil // the records are no longer needed: let them go before the merge
+	clear(b.recs) // the records are no longer needed: let them go before the merge
 }
 
 // clockBase is what the evaluators time their records from: a monotonic clock.

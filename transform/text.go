@@ -266,7 +266,8 @@ func joinLists(a, b any) []any {
 // elements of arguments that are lists, such as map(columns, date(row[#])) gives.
 func pickDate(fn string, args []any, sign int) (any, error) {
 	var best string
-	consider := func(a any, where string) error {
+	// consider takes one date: args[i], or its element j when j >= 0.
+	consider := func(a any, i, j int) error {
 		switch a := a.(type) {
 		case nil:
 		case string:
@@ -275,7 +276,7 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 			}
 			if !usersfile.ValidDate(a) {
 				return &diag.Hint{
-					Err:  fmt.Errorf("%s(): %s, %q, is not a YYYY-MM-DD date", fn, where, a),
+					Err:  fmt.Errorf("%s(): %s, %q, is not a YYYY-MM-DD date", fn, argument(i, j), a),
 					Text: fmt.Sprintf("give %s() dates from date(...): %s(date(row.a), date(row.b))", fn, fn),
 				}
 			}
@@ -283,7 +284,10 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 				best = a
 			}
 		default:
-			return fmt.Errorf("%s(): %s is %s, want a date from date(...)", fn, where, kindOf(a))
+			if j < 0 {
+				return &kindError{fn: fn, arg: i, got: kindOf(a), want: "a date from date(...)"}
+			}
+			return fmt.Errorf("%s(): %s is %s, want a date from date(...)", fn, argument(i, j), kindOf(a))
 		}
 		return nil
 	}
@@ -292,20 +296,18 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 		switch a := a.(type) {
 		case []any:
 			for j, e := range a {
-				if err = consider(e, fmt.Sprintf("argument %d, element %d", i+1, j+1)); err != nil {
+				if err = consider(e, i, j); err != nil {
 					break
 				}
 			}
 		case []string:
 			for j, e := range a {
-				if err = consider(e, fmt.Sprintf("argument %d, element %d", i+1, j+1)); err != nil {
+				if err = consider(e, i, j); err != nil {
 					break
 				}
 			}
-		case nil, string:
-			err = consider(a, fmt.Sprintf("argument %d", i+1))
 		default:
-			err = &kindError{fn: fn, arg: i, got: kindOf(a), want: "a date from date(...)"}
+			err = consider(a, i, -1)
 		}
 		if err != nil {
 			return nil, err
@@ -315,4 +317,12 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 		return nil, nil
 	}
 	return best, nil
+}
+
+// argument names argument i (0-based) of a call, or its element j when j >= 0.
+func argument(i, j int) string {
+	if j < 0 {
+		return fmt.Sprintf("argument %d", i+1)
+	}
+	return fmt.Sprintf("argument %d, element %d", i+1, j+1)
 }

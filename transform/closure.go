@@ -490,13 +490,36 @@ func (cl closures) call(n *ast.CallNode, depth int) closure {
 			return nil
 		}
 		fn := h.prepare(cl.c.bind, constTexts(n.Arguments[1:]))
+		if !h.memo {
+			return func(f *frame) (any, bool) {
+				v, ok := x(f)
+				if !ok {
+					return nil, false
+				}
+				v, err := fn(v)
+				return v, err == nil
+			}
+		}
+		memo := cl.c.newMemo()
 		return func(f *frame) (any, bool) {
 			v, ok := x(f)
 			if !ok {
 				return nil, false
 			}
-			v, err := fn(v)
-			return v, err == nil
+			s, isText := v.(string)
+			if isText {
+				if r, ok := f.ev.memo[memo][s]; ok {
+					return r, true
+				}
+			}
+			r, err := fn(v)
+			if err != nil {
+				return nil, false
+			}
+			if isText {
+				f.ev.remember(memo, s, r)
+			}
+			return r, true
 		}
 	}
 	fn := cl.c.fns[id.Value]

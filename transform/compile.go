@@ -35,6 +35,7 @@ type Program struct {
 	columns  map[int]bool // of Header, read by name: true when read without ?.
 	// unassigned computes catalog licenses' unassignedAmount once, after the records.
 	unassigned map[string]*compiled
+	memos      int // how many memos each evaluator keeps
 }
 
 // Columns returns the header's columns that the mapping reads and cannot do without
@@ -88,6 +89,7 @@ type compiled struct {
 	// passes the column's text and the constants as they are, and gets text back.
 	textCall   func(s string, consts []string) (string, error)
 	textConsts []string
+	memo       int // the evaluator's memo of textCall's results (see Evaluator.memo); -1 for none
 	// folded is set when the expression reads nothing that changes from record to
 	// record, such as filter(keys(row), hasPrefix(#, "Last seen")) on a CSV export: it was
 	// evaluated once, when compiled, and value is what it gave.
@@ -212,6 +214,7 @@ func Compile(m *mapping.Mapping, h *record.Header, opt CompileOptions) (*Program
 	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
+	p.memos = c.memos
 	return p, nil
 }
 
@@ -333,6 +336,7 @@ type compiler struct {
 	env     types.Map
 	unknown map[string]*unknownUse // columns and keys the input lacks, by name
 	folded  map[string]any         // the values of the lets that fold computed, by name
+	memos   int                    // memos given out to calls (see Evaluator.memo)
 	opts    []expr.Option
 	errs    diag.ErrorList
 }
@@ -342,7 +346,7 @@ func (c *compiler) errorAt(e mapping.Expr, offset int, field, format string, arg
 }
 
 func (c *compiler) compile(field string, e mapping.Expr, kinds []reflect.Kind) *compiled {
-	ce := &compiled{field: field, expr: e, column: -1, let: -1}
+	ce := &compiled{field: field, expr: e, column: -1, let: -1, memo: -1}
 	tree, err := parser.Parse(e.Src)
 	if err != nil {
 		c.exprError(e, field, err)
@@ -481,10 +485,19 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 	}
 	if h := helperNamed(name); h.text != nil {
 		ce.textCall = h.text(c.bind)
+		if h.memo {
+			ce.memo = c.newMemo()
+		}
 		for _, v := range consts {
 			ce.textConsts = append(ce.textConsts, v.(string))
 		}
 	}
+}
+
+// newMemo gives a call of a memo helper its memo in each evaluator.
+func (c *compiler) newMemo() int {
+	c.memos++
+	return c.memos - 1
 }
 
 // constTexts returns the text of nodes, which must all be *ast.StringNode.

@@ -70,6 +70,10 @@ type Evaluator struct {
 	// syncEnv copies them before it runs.
 	lets    []any
 	license string
+	// memo keeps, for each call of a memo helper (date), its results by the text it
+	// was given: an export has few distinct dates, and parsing one costs far more than
+	// finding it. Errors are not kept.
+	memo []map[string]any
 	// envOf is the record whose values env holds, for the VM; nil when none has been
 	// put there since the evaluator went on to the current record.
 	envOf *record.Record
@@ -82,7 +86,12 @@ type Evaluator struct {
 // NewEvaluator returns an evaluator for p.
 func (p *Program) NewEvaluator() *Evaluator {
 	row := make(map[string]string, len(p.Header.Names))
-	return &Evaluator{p: p, row: row, env: map[string]any{"row": row}, lets: make([]any, len(p.lets))}
+	ev := &Evaluator{p: p, row: row, env: map[string]any{"row": row}, lets: make([]any, len(p.lets))}
+	ev.memo = make([]map[string]any, p.memos)
+	for i := range ev.memo {
+		ev.memo[i] = map[string]any{}
+	}
+	return ev
 }
 
 // eval runs the mapping on one record. A record that fails gives a *RowError.
@@ -130,6 +139,18 @@ func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 	return ev.licenses(rec, out)
 }
 
+// memoSize bounds each memo: past it, the memo starts again empty.
+const memoSize = 4096
+
+// remember keeps v as memo i's result for text s.
+func (ev *Evaluator) remember(i int, s string, v any) {
+	m := ev.memo[i]
+	if len(m) >= memoSize {
+		clear(m)
+	}
+	m[strings.Clone(s)] = v // s may be a record's, whose memory would stay with it
+}
+
 // syncEnv puts in env what the VM reads: the record, the let values and the license.
 func (ev *Evaluator) syncEnv(rec *record.Record) {
 	if ev.envOf == rec {
@@ -171,9 +192,17 @@ func (ev *Evaluator) runText(ce *compiled, rec *record.Record) (string, *RowErro
 		if ce.column < len(rec.Values) {
 			value = rec.Values[ce.column]
 		}
+		if ce.memo >= 0 {
+			if v, ok := ev.memo[ce.memo][value]; ok {
+				return v.(string), nil
+			}
+		}
 		s, err := ce.textCall(value, ce.textConsts)
 		if err != nil {
 			return "", ev.rowError(ce, rec, err)
+		}
+		if ce.memo >= 0 {
+			ev.remember(ce.memo, value, s)
 		}
 		return s, nil
 	}

@@ -3,6 +3,8 @@ package transform
 import (
 	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +109,60 @@ func TestPreparedFormsAgree(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no helper has a prepared form")
+	}
+}
+
+// TestDateMemo runs date() on dates that repeat, then on more distinct dates than a memo
+// keeps, then on the first again, in both of its forms (a user field's text form, and a
+// closure's prepared form): every user gets the date that parsing it afresh gives.
+func TestDateMemo(t *testing.T) {
+	dayOf := func(i int) int {
+		if i >= 5000 && i < 5000+memoSize+1000 {
+			return 1000 + i // distinct: the memo fills, and starts again
+		}
+		return i % 1000
+	}
+	var recs []string
+	day := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 10000 + memoSize
+	for i := range n {
+		recs = append(recs, fmt.Sprintf("u%d@example.com,%s", i, day.AddDate(0, 0, dayOf(i)).Format("2 Jan 2006")))
+	}
+	in := newRows("email,seen", recs...)
+	p := compile(t, `version: 1
+let:
+  seen: map(["seen"], date(row[#], "2 Jan 2006"))
+user:
+  email: email(row.email)
+  lastUsedDate: date(row.seen, "2 Jan 2006")
+  firstName: latest(seen)
+`, in)
+	if p.memos != 2 {
+		t.Fatalf("%d memos, want 2: one for each form", p.memos)
+	}
+	res, err := p.Run(in, Options{Workers: 1, RowTime: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.File().Users) != n {
+		t.Fatalf("%d users, want %d", len(res.File().Users), n)
+	}
+	for _, u := range res.File().Users {
+		i, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(u.Email, "u"), "@example.com"))
+		want := day.AddDate(0, 0, dayOf(i)).Format(time.DateOnly)
+		if u.LastUsedDate != want || u.FirstName != want {
+			t.Fatalf("%s: dates %s and %s, want %s", u.Email, u.LastUsedDate, u.FirstName, want)
+		}
+	}
+	// The memos stay within their bound.
+	ev, out := p.NewEvaluator(), rowResult{}
+	for in.i = 0; in.i < len(in.recs); {
+		rec, _ := in.Read()
+		ev.eval(rec, &out)
+	}
+	for i, m := range ev.memo {
+		if len(m) == 0 || len(m) > memoSize {
+			t.Errorf("memo %d holds %d dates, want 1 to %d", i, len(m), memoSize)
+		}
 	}
 }

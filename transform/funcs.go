@@ -51,6 +51,10 @@ type helper struct {
 	// (a date's layouts, a list's separators) is taken in once. It must give what bind's
 	// function gives.
 	prepare func(b *binding, consts []string) func(v any) (any, error)
+	// memo says that the helper's result on a text depends on that text alone (and the
+	// constants), and that exports repeat such texts: the evaluator keeps the results of
+	// its text and prepared forms, as a date parser keeps the dates it has read.
+	memo bool
 }
 
 // binding is what a helper's function may use of the mapping being compiled.
@@ -102,7 +106,7 @@ var helpers = []helper{
 			}
 		}},
 
-	{name: "date", fast: true, types: []any{new(func(any, ...string) any)},
+	{name: "date", fast: true, memo: true, types: []any{new(func(any, ...string) any)},
 		bind: func(b *binding) func(...any) (any, error) {
 			return func(args ...any) (any, error) {
 				var layouts []string

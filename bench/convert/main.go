@@ -72,6 +72,7 @@ func main() {
 	tools := flag.String("tools", strings.Join(allTools, ","), "contenders to run, from "+strings.Join(allTools, ", "))
 	formats := flag.String("formats", "csv,ndjson,xlsx", "exports to convert")
 	runs := flag.Int("runs", 1, "runs of each contender; the median wall time and the highest peak memory are reported")
+	toolRuns := flag.Int("tool-runs", 0, "run Miller and jq in only the first N runs, paired with those of the others (0: every run): they take minutes each")
 	bin := flag.String("bin", "", "a torii-transform binary to measure (default: build ./cmd/torii-transform)")
 	cpuprofile := flag.String("cpuprofile", "", "also convert the CSV in-process and write its CPU profile here")
 	builtin := flag.String("mapping", "", "measure this built-in mapping on a CSV export of -rows rows generated in its shape, instead of the representative mapping")
@@ -219,6 +220,9 @@ func main() {
 	for run := range *runs {
 		// Alternate, so that every contender sees the same machine load.
 		for _, c := range cs {
+			if *toolRuns > 0 && run >= *toolRuns && (c.tool == "miller" || c.tool == "jq") {
+				continue
+			}
 			if err := c.run(); err != nil {
 				log.Fatalf("%s on %s (run %d): %v", c.tool, c.format, run+1, err)
 			}

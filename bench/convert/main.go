@@ -220,11 +220,18 @@ func main() {
 	for run := range *runs {
 		// Alternate, so that every contender sees the same machine load.
 		for _, c := range cs {
-			if *toolRuns > 0 && run >= *toolRuns && (c.tool == "miller" || c.tool == "jq") {
+			other := c.tool == "miller" || c.tool == "jq"
+			if other && (c.failed != nil || *toolRuns > 0 && run >= *toolRuns) {
 				continue
 			}
 			if err := c.run(); err != nil {
-				log.Fatalf("%s on %s (run %d): %v", c.tool, c.format, run+1, err)
+				if !other {
+					log.Fatalf("%s on %s (run %d): %v", c.tool, c.format, run+1, err)
+				}
+				// Another tool that fails, as Miller does when it runs out of memory, is
+				// reported, and its targets cannot be checked.
+				c.failed = fmt.Errorf("run %d: %v", run+1, err)
+				fmt.Printf("%s on %s failed, run %d: %v\n", c.tool, c.format, run+1, firstLine(err))
 			}
 		}
 	}
@@ -265,6 +272,7 @@ type contender struct {
 	// users and seats counted in its output, to check that the programs do the same work
 	users, seats int
 	checkErr     error
+	failed       error // the run that failed, for Miller and jq
 }
 
 func (c *contender) name() string { return c.tool + " " + c.format }
@@ -385,9 +393,13 @@ func report(cs []*contender, primary string, builtin bool) {
 	}
 	fmt.Printf("\n%-13s %9s %12s %9s %13s %9s %10s %9s %9s %9s %9s  %s\n", "contender", "rows", "rows/s", "wall", "wall range", "CPU", "peak RSS", "vs floor", "vs mlr", "vs jq", "output", "users / seats")
 	for _, c := range cs {
+		if len(c.walls) == 0 {
+			fmt.Printf("%-13s failed, %v\n", c.name(), firstLine(c.failed))
+			continue
+		}
 		ratio := func(tool string) string {
 			o := find(tool, c.format)
-			if o == nil || o == c {
+			if o == nil || o == c || len(o.walls) == 0 {
 				return "-"
 			}
 			if tool == "floor" {
@@ -432,6 +444,9 @@ func report(cs []*contender, primary string, builtin bool) {
 		for _, c := range cs {
 			if c == nil {
 				return "not measured"
+			}
+			if c.failed != nil {
+				return fmt.Sprintf("%s failed: %v", c.tool, firstLine(c.failed))
 			}
 		}
 		return ""
@@ -595,6 +610,12 @@ func size(n int64) string {
 		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
 	}
 	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+}
+
+// firstLine is an error's first line.
+func firstLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
 
 func tail(s string, n int) string {

@@ -467,29 +467,23 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 	default:
 		return
 	}
-	if h := helperNamed(name); h == nil || !h.fast || len(args) == 0 || !c.isColumn(args[0]) || ce.column < 0 {
+	h := helperNamed(name)
+	if h == nil || !h.fast || len(args) == 0 || !c.isColumn(args[0]) || ce.column < 0 || !allText(args[1:]) {
 		return
 	}
-	consts := make([]any, 0, len(args)-1)
-	for _, a := range args[1:] {
-		s, ok := a.(*ast.StringNode)
-		if !ok {
-			return
-		}
-		consts = append(consts, s.Value)
+	texts := constTexts(args[1:])
+	ce.call, ce.consts = c.fns[name], make([]any, len(texts))
+	for i, t := range texts {
+		ce.consts[i] = t
 	}
-	ce.call, ce.consts = c.fns[name], consts
-	if h := helperNamed(name); h.prepare != nil {
-		prepared := h.prepare(c.bind, constTexts(args[1:]))
+	if h.prepare != nil {
+		prepared := h.prepare(c.bind, texts)
 		ce.call = func(args ...any) (any, error) { return prepared(args[0]) }
 	}
-	if h := helperNamed(name); h.text != nil {
-		ce.textCall = h.text(c.bind)
+	if h.text != nil {
+		ce.textCall, ce.textConsts = h.text(c.bind), texts
 		if h.memo {
 			ce.memo = c.newMemo()
-		}
-		for _, v := range consts {
-			ce.textConsts = append(ce.textConsts, v.(string))
 		}
 	}
 }

@@ -64,6 +64,7 @@ type JSON struct {
 	cur   *aheadChunk
 	stop  chan struct{}
 	final error
+	ended bool // Read has handed out the end of the input taken ahead
 }
 
 var _ record.Reader = (*JSON)(nil)
@@ -174,7 +175,7 @@ func (j *JSON) Read() (*record.Record, error) {
 			return rec, nil
 		}
 		if c.end != nil {
-			j.final = c.end
+			j.final, j.ended = c.end, true
 			return nil, c.end
 		}
 		j.cur = nil
@@ -186,6 +187,9 @@ func (j *JSON) Close() error {
 	if j.stop != nil {
 		close(j.stop)
 		j.stop = nil
+	}
+	if j.final == nil {
+		j.final = errors.New("read after Close")
 	}
 	return nil
 }
@@ -645,8 +649,15 @@ func (j *JSON) value(tok json.Token) (any, error) {
 // Doc returns the members of the objects around the records' array, nested as they are,
 // the array left out: a response's totals and paging links, such as
 // {"total_seats": 25, "@odata.nextLink": "..."}. It is complete once Read has returned
-// io.EOF; nil when the records are the top-level array or NDJSON.
-func (j *JSON) Doc() map[string]any { return j.doc }
+// io.EOF; nil when the records are the top-level array or NDJSON, and while records are
+// decoded ahead and the input has not ended (the members after the array are then
+// being read).
+func (j *JSON) Doc() map[string]any {
+	if j.order != nil && !j.ended {
+		return nil
+	}
+	return j.doc
+}
 
 func describeToken(t json.Token) string {
 	switch t := t.(type) {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/torii-transform/torii-transform/diag"
@@ -451,5 +452,50 @@ func TestJSONDecodedAheadInOrder(t *testing.T) {
 				t.Errorf("Doc() = %v, want %v", ahead.Doc(), one.Doc())
 			}
 		})
+	}
+}
+
+// TestJSONCloseWhileAhead closes a reader while records are decoded ahead: Read then
+// fails at once rather than waiting for chunks no decoder will finish, and Doc gives
+// nothing while the members after the array may still be being read.
+func TestJSONCloseWhileAhead(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"value": [`)
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id": %d}`, i)
+	}
+	b.WriteString(`], "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=x"}`)
+	j, err := NewJSON(strings.NewReader(b.String()), "f.json", Options{Sample: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := j.Read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := j.Doc(); d != nil {
+		t.Errorf("Doc() = %v while decoding ahead, want nil", d)
+	}
+	j.Close()
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := j.Read(); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-done:
+		if err == io.EOF || !strings.Contains(err.Error(), "Close") {
+			t.Errorf("Read after Close: %v, want an error that says so", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Read after Close did not return")
 	}
 }

@@ -289,3 +289,21 @@ func FuzzClosures(f *testing.F) {
 		}
 	})
 }
+
+// TestEnvIsNotFolded keeps an expression that reads the row through $env from being
+// computed once, as if it read nothing of the record.
+func TestEnvIsNotFolded(t *testing.T) {
+	in := newRows("email,name", "a@example.com,Ada", "b@example.com,Grace")
+	p := compile(t, "version: 1\nuser:\n  email: email(row.email)\n  firstName: $env?.row?.name ?? \"none\"\n", in)
+	res, err := p.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range res.File().Users {
+		got = append(got, u.FirstName)
+	}
+	if want := []string{"Ada", "Grace"}; !slices.Equal(got, want) {
+		t.Errorf("first names %q, want %q", got, want)
+	}
+}

@@ -428,6 +428,9 @@ func (c *compiler) fold(ce *compiled) {
 	varies := ast.Find(ce.prog.Node(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.IdentifierNode:
+			if n.Value == "$env" {
+				return true // the whole environment, row included
+			}
 			if _, isVar := c.env[n.Value]; !isVar {
 				return false // a function's name, or a name the expression declares
 			}

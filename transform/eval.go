@@ -74,13 +74,15 @@ type Evaluator struct {
 	// was given: an export has few distinct dates, and parsing one costs far more than
 	// finding it. Errors are not kept.
 	memo []map[string]any
-	// envOf is the record whose values env holds, for the VM; nil when none has been
+	// envOf is the record whose values env's row holds, for the VM; nil when none has been
 	// put there since the evaluator went on to the current record.
 	envOf *record.Record
-	p     *Program
-	vm    vm.VM
-	env   map[string]any
-	row   map[string]string
+	// envStale says that env's let values or license are not the evaluator's.
+	envStale bool
+	p        *Program
+	vm       vm.VM
+	env      map[string]any
+	row      map[string]string
 }
 
 // NewEvaluator returns an evaluator for p.
@@ -98,7 +100,7 @@ func (p *Program) NewEvaluator() *Evaluator {
 func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 	// The row's lists keep their room from the batch's last use.
 	*out = rowResult{line: rec.Line, skipped: -1, grants: out.grants[:0], prices: out.prices[:0]}
-	ev.envOf = nil // filled when the VM first needs it
+	ev.envOf, ev.envStale = nil, true // filled when the VM first needs them
 	// A let that fails is reported only if no skip rule drops the row: rules exist
 	// precisely for the rows (bots, blank lines) whose values do not parse.
 	var letErr *RowError
@@ -109,7 +111,7 @@ func (ev *Evaluator) eval(rec *record.Record, out *rowResult) *RowError {
 			letErr = err
 		}
 		ev.lets[i] = v
-		ev.envOf = nil // the VM's env lacks it
+		ev.envStale = true // the VM's env lacks it
 	}
 	for i, ce := range ev.p.skips {
 		v, err := ev.run(ce, rec)
@@ -153,19 +155,21 @@ func (ev *Evaluator) remember(i int, s string, v any) {
 
 // syncEnv puts in env what the VM reads: the record, the let values and the license.
 func (ev *Evaluator) syncEnv(rec *record.Record) {
-	if ev.envOf == rec {
-		return
+	if ev.envOf != rec {
+		if ev.p.Header.Kind == record.Objects {
+			ev.env["row"] = rec.Object
+		} else {
+			ev.setRow(rec)
+		}
+		ev.envOf = rec
 	}
-	if ev.p.Header.Kind == record.Objects {
-		ev.env["row"] = rec.Object
-	} else {
-		ev.setRow(rec)
+	if ev.envStale {
+		for i, ce := range ev.p.lets {
+			ev.env[ce.field[len("let."):]] = ev.lets[i]
+		}
+		ev.env[mapping.LicenseVar] = ev.license
+		ev.envStale = false
 	}
-	for i, ce := range ev.p.lets {
-		ev.env[ce.field[len("let."):]] = ev.lets[i]
-	}
-	ev.env[mapping.LicenseVar] = ev.license
-	ev.envOf = rec
 }
 
 func (ev *Evaluator) setRow(rec *record.Record) {
@@ -183,15 +187,9 @@ func (ev *Evaluator) setRow(rec *record.Record) {
 func (ev *Evaluator) runText(ce *compiled, rec *record.Record) (string, *RowError) {
 	switch {
 	case ce.direct:
-		if ce.column < len(rec.Values) {
-			return rec.Values[ce.column], nil
-		}
-		return "", nil
+		return valueAt(rec, ce.column), nil
 	case ce.textCall != nil:
-		value := ""
-		if ce.column < len(rec.Values) {
-			value = rec.Values[ce.column]
-		}
+		value := valueAt(rec, ce.column)
 		if ce.memo >= 0 {
 			if v, ok := ev.memo[ce.memo][value]; ok {
 				return v.(string), nil
@@ -220,19 +218,13 @@ func (ev *Evaluator) runText(ce *compiled, rec *record.Record) (string, *RowErro
 func (ev *Evaluator) run(ce *compiled, rec *record.Record) (any, *RowError) {
 	switch {
 	case ce.direct:
-		if ce.column < len(rec.Values) {
-			return rec.Values[ce.column], nil
-		}
-		return "", nil
+		return valueAt(rec, ce.column), nil
 	case ce.folded:
 		return ce.value, nil
 	case ce.let >= 0:
 		return ev.lets[ce.let], nil
 	case ce.call != nil:
-		value := ""
-		if ce.column < len(rec.Values) {
-			value = rec.Values[ce.column]
-		}
+		value := valueAt(rec, ce.column)
 		args := append(append(ev.args[:0], value), ce.consts...)
 		v, err := ce.call(args...)
 		clear(args) // let go of the value
@@ -476,7 +468,7 @@ func (ev *Evaluator) licenses(rec *record.Record, out *rowResult) *RowError {
 		for _, n := range names {
 			g.name = n
 			if cl.perLicense {
-				ev.license, ev.envOf = n, nil
+				ev.license, ev.envStale = n, true
 				if err := ev.seat(cl, rec, &g); err != nil {
 					return err
 				}

@@ -84,7 +84,7 @@ type muser struct {
 
 // seat is a user's seat of a license.
 type seat struct {
-	user, next           int32 // its holder; the holder's previous seat, or -1
+	next                 int32 // the holder's previous seat, or -1
 	license              sym
 	status, lastUsedDate sym
 }
@@ -218,7 +218,7 @@ func (m *merger) grant(i int32, g *grant) {
 		}
 		return
 	}
-	u.seats = m.seats.add(seat{user: i, next: u.seats, license: id, status: m.strs.id(g.status), lastUsedDate: m.strs.id(g.lastUsedDate)})
+	u.seats = m.seats.add(seat{next: u.seats, license: id, status: m.strs.id(g.status), lastUsedDate: m.strs.id(g.lastUsedDate)})
 }
 
 // licenseRank orders license statuses for merging: any explicit status beats none, and

@@ -371,6 +371,9 @@ func (ev *Evaluator) evalBatch(b *batch) {
 	b.rows = b.rows[:len(b.recs)]
 	for i, rec := range b.recs {
 		row := &b.rows[i]
+		// No start time while the record changes, so that the watch never pairs the
+		// last record's start with this record.
+		ev.started.Store(0)
 		ev.rec.Store(rec)
 		ev.started.Store(int64(time.Since(clockBase)))
 		row.err = ev.eval(rec, row)

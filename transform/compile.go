@@ -481,7 +481,7 @@ func (c *compiler) fastCall(ce *compiled, n ast.Node) {
 	}
 	if h.prepare != nil {
 		prepared := h.prepare(c.bind, texts)
-		ce.call = func(args ...any) (any, error) { return prepared(args[0]) }
+		ce.call, ce.consts = func(args ...any) (any, error) { return prepared(args[0]) }, nil
 	}
 	if h.text != nil {
 		ce.textCall, ce.textConsts = h.text(c.bind), texts

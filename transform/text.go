@@ -295,17 +295,9 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 		var err error
 		switch a := a.(type) {
 		case []any:
-			for j, e := range a {
-				if err = consider(e, i, j); err != nil {
-					break
-				}
-			}
+			err = considerEach(a, i, consider)
 		case []string:
-			for j, e := range a {
-				if err = consider(e, i, j); err != nil {
-					break
-				}
-			}
+			err = considerEach(a, i, consider)
 		default:
 			err = consider(a, i, -1)
 		}
@@ -317,6 +309,16 @@ func pickDate(fn string, args []any, sign int) (any, error) {
 		return nil, nil
 	}
 	return best, nil
+}
+
+// considerEach gives consider each element of list, argument i of a call.
+func considerEach[T any](list []T, i int, consider func(a any, i, j int) error) error {
+	for j, e := range list {
+		if err := consider(e, i, j); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // argument names argument i (0-based) of a call, or its element j when j >= 0.
